@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"haven/generator"
+	"haven/generator/publish"
+)
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("haven build", flag.ContinueOnError)
+	out := fs.String("out", "", "output folder (default DIR/public)")
+	minify := fs.Bool("minify", true, "minify HTML, CSS, JS and SVG (--minify=false to read the output)")
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	quiet := fs.Bool("quiet", false, "print only problems")
+	format := fs.String("format", "text", "diagnostics format: text or json")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: haven build [DIR] [options]\n\nBuilds the programme in DIR (default: this folder) into DIR/public.\n\nOptions:\n")
+		fs.PrintDefaults()
+	}
+	pos, code, ok := parse(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) > 1 {
+		return usageError(stderr, "build takes one folder, got %d: %v", len(pos), pos)
+	}
+	if !checkFormat(*format) {
+		return usageError(stderr, "--format must be text or json, not %q", *format)
+	}
+	dir := "."
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+
+	start := time.Now()
+	res, err := generator.Build(ctx, generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict})
+	if res != nil {
+		printDiagnostics(stderr, *format, res.Diagnostics)
+	}
+	if err != nil {
+		var ue *publish.UsageError
+		if errors.As(err, &ue) || res == nil {
+			return usageError(stderr, "%v", err)
+		}
+		fmt.Fprintf(stderr, "haven: %v\n", err)
+		return exitContent
+	}
+	if !res.OK() {
+		fmt.Fprintf(stderr, "haven: %s; nothing was written, the previous site is unchanged\n", plural(res.Errors, "error", "errors"))
+		return exitContent
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "Built %s into %s in %s. Open %s\n",
+			plural(res.Pages, "page", "pages"), display(res.OutDir), time.Since(start).Round(time.Millisecond), display(res.Entry))
+	}
+	return exitOK
+}

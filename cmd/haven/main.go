@@ -1,0 +1,101 @@
+// Command haven builds programme materials (session plans, modules,
+// group agreements, handouts) written in Markdown into a website that works
+// from disk, prints well and can be hosted anywhere.
+//
+// Each subcommand lives in its own file; the work is done by the generator
+// package.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitContent = 1 // the programme has errors
+	exitUsage   = 2 // the command was used wrongly
+)
+
+const usage = `haven builds programme materials written in Markdown into a website
+that works from disk, prints well and can be hosted anywhere.
+
+Usage:
+  haven build [DIR]    build DIR (default: this folder) into DIR/public
+  haven check [DIR]    check everything, write nothing
+  haven new DIR        start a new programme from the sample
+  haven version        print haven's version
+
+Run 'haven COMMAND -h' for a command's options.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command line, testable without a process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return runBuild(ctx, rest, stdout, stderr)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr)
+	case "new":
+		return runNew(rest, stdout, stderr)
+	case "version", "--version":
+		return runVersion(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "haven: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// parse parses flags that may come before or after the positional
+// arguments (`haven build site --out x` and `haven build --out x site`).
+// It returns the positional arguments, or an exit status when parsing
+// ended the command (-h, or a usage error).
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, int, bool) {
+	fs.SetOutput(stderr)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, 0, true
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), 0, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// usageError prints a usage problem and returns the usage exit status.
+func usageError(stderr io.Writer, format string, args ...any) int {
+	msg := fmt.Sprintf(format, args...)
+	fmt.Fprintf(stderr, "haven: %s\n", strings.TrimSpace(msg))
+	return exitUsage
+}

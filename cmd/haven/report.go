@@ -1,0 +1,62 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"haven/generator/diag"
+)
+
+// printDiagnostics writes diagnostics in the chosen format: compiler-style
+// lines, or one JSON array for editors and CI.
+func printDiagnostics(w io.Writer, format string, ds []diag.Diagnostic) {
+	if format == "json" {
+		type jsonDiag struct {
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Column   int    `json:"column"`
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+			Hint     string `json:"hint,omitempty"`
+		}
+		out := make([]jsonDiag, 0, len(ds))
+		for _, d := range ds {
+			out = append(out, jsonDiag{d.Pos.File, d.Pos.Line, d.Pos.Col, d.Severity.String(), d.Message, d.Hint})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+		return
+	}
+	for _, d := range ds {
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+// checkFormat validates --format.
+func checkFormat(format string) bool { return format == "text" || format == "json" }
+
+// display shortens an absolute path for messages: relative to the working
+// folder when it lies inside it.
+func display(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(wd, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return rel
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,230 @@
+// Package generator is haven's facade: Build wires the stages together,
+// load -> parse -> model -> render -> publish, as a flat list of named,
+// timed steps. It keeps no state between calls.
+package generator
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"haven/generator/diag"
+	"haven/generator/markdown"
+	"haven/generator/meta"
+	"haven/generator/programme"
+	"haven/generator/publish"
+	"haven/generator/render"
+	"haven/generator/source"
+	"haven/generator/theme"
+	"haven/themes"
+)
+
+// Options says what to build and how.
+type Options struct {
+	// Dir is the project folder (holding content/ and haven.yaml).
+	Dir string
+	// Out is the output folder; Dir/public when empty.
+	Out string
+	// Minify the output (HTML, CSS, JS, SVG, JSON).
+	Minify bool
+	// Strict turns warnings into errors.
+	Strict bool
+	// Check validates everything and writes nothing.
+	Check bool
+}
+
+// Step is a named stage of the build and how long it took.
+type Step struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Result describes a build.
+type Result struct {
+	// Diagnostics are every problem found, sorted.
+	Diagnostics []diag.Diagnostic
+	// Errors counts the diagnostics that fail the build.
+	Errors int
+	// Pages is how many pages each edition has; Files how many files were
+	// written in all.
+	Pages int
+	Files int
+	// OutDir is the absolute output folder; Entry the page to open.
+	OutDir string
+	Entry  string
+	Steps  []Step
+}
+
+// OK reports whether the build succeeded.
+func (r *Result) OK() bool { return r.Errors == 0 }
+
+// Editions that haven writes, each into its own folder of the output.
+var facilitatorEdition = render.Edition{Name: "facilitator", Label: "Facilitator edition"}
+
+// Build builds the project. Content problems are reported in the Result;
+// the error is for problems that stop the build before it can look at the
+// content (an unreadable project, a refused output folder: see
+// publish.UsageError).
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	out := opts.Out
+	if out == "" {
+		out = filepath.Join(dir, "public")
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return nil, err
+	}
+	res := &Result{OutDir: out, Entry: filepath.Join(out, facilitatorEdition.Name, "index.html")}
+	if !opts.Check {
+		if err := publish.CheckOutput(dir, out); err != nil {
+			return nil, err
+		}
+	}
+
+	var diags diag.List
+	step := func(name string, f func()) {
+		start := time.Now()
+		f()
+		res.Steps = append(res.Steps, Step{name, time.Since(start)})
+	}
+
+	var proj *source.Project
+	step("load", func() {
+		proj, err = source.Load(dir, source.Options{Skip: skipOutput(dir, out)}, &diags)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	cfg := meta.DecodeConfig(proj.ConfigName, proj.Config, &diags)
+	md := markdown.New(markdown.Options{})
+	var parsed []programme.Parsed
+	var assets []programme.Asset
+	step("parse", func() {
+		for _, f := range proj.Content {
+			if !f.IsMarkdown() {
+				assets = append(assets, programme.Asset{Source: f.Path, Data: f.Data})
+				continue
+			}
+			parsed = append(parsed, parsePage(md, f, &diags))
+		}
+	})
+
+	var prog *programme.Programme
+	step("model", func() { prog = programme.Build(cfg, parsed, assets, &diags) })
+
+	var th *theme.Theme
+	step("theme", func() {
+		var sub fs.FS
+		if sub, err = fs.Sub(themes.Default, "default"); err == nil {
+			th, err = theme.Load(sub, proj.Layouts, proj.Static, render.Funcs(), &diags)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var files []publish.File
+	if !diags.HasErrors() {
+		step("render", func() {
+			r := &render.Renderer{Prog: prog, Theme: th, MD: md, Edition: facilitatorEdition}
+			outputs := r.Site(&diags)
+			res.Pages = len(prog.Pages)
+			files = collect(facilitatorEdition.Name, outputs, opts.Minify, &diags)
+		})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	if opts.Strict {
+		diags.Promote()
+	}
+	res.Diagnostics = diags.Sorted()
+	res.Errors = diags.Count(diag.Error)
+	if res.Errors > 0 || opts.Check {
+		return res, nil
+	}
+	step("publish", func() { err = publish.Write(out, files) })
+	if err != nil {
+		return res, err
+	}
+	res.Files = len(files)
+	return res, nil
+}
+
+// parsePage reads one Markdown file: frontmatter, then body.
+func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) programme.Parsed {
+	file := programme.ContentPrefix + f.Path
+	// CRLF and CR line ends read exactly like LF; lines keep their numbers.
+	text := bytes.ReplaceAll(f.Data, []byte("\r\n"), []byte("\n"))
+	lines := diag.NewLines(file, text)
+	p := programme.Parsed{Source: f.Path, Lines: lines, Meta: &meta.Page{}}
+	split, d := meta.SplitPage(file, text)
+	if d != nil {
+		diags.Add(*d)
+		p.Doc = md.Parse(nil, lines.Pos, diags)
+		return p
+	}
+	p.Meta = meta.DecodePage(file, split, diags)
+	at := func(off int) diag.Position {
+		if off < 0 {
+			return diag.Position{File: file}
+		}
+		return lines.Pos(split.BodyOffset + off)
+	}
+	p.Doc = md.Parse(split.Body, at, diags)
+	return p
+}
+
+// collect minifies and places an edition's outputs under its folder, and
+// refuses two outputs with one path.
+func collect(edition string, outputs []render.Output, minify bool, diags *diag.List) []publish.File {
+	var mf *publish.Minifier
+	if minify {
+		mf = publish.NewMinifier()
+	}
+	seen := map[string]string{}
+	files := make([]publish.File, 0, len(outputs))
+	for _, o := range outputs {
+		key := strings.ToLower(o.Path)
+		if prev, ok := seen[key]; ok {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: o.Source}, Severity: diag.Error,
+				Message: fmt.Sprintf("%s and %s would both be written to %s", prev, o.Source, o.Path),
+				Hint:    "rename one of them"})
+			continue
+		}
+		seen[key] = o.Source
+		data := o.Data
+		if mf != nil {
+			m, err := mf.Minify(o.Path, data)
+			if err != nil {
+				diags.Add(diag.Diagnostic{Pos: diag.Position{File: o.Source}, Severity: diag.Warning,
+					Message: fmt.Sprintf("could not minify %s, so it is copied as it is: %v", o.Path, err)})
+			} else {
+				data = m
+			}
+		}
+		files = append(files, publish.File{Path: edition + "/" + o.Path, Data: data})
+	}
+	return files
+}
+
+// skipOutput keeps the loader out of the output folder and haven's staging
+// folders when they sit inside the project.
+func skipOutput(dir, out string) func(string) bool {
+	return func(rel string) bool {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		return p == out
+	}
+}

@@ -1,0 +1,328 @@
+// Package markdown turns a page's Markdown body into an AST with haven's
+// extensions (callouts, timed activity headings), collects what later stages
+// check (headings, links, callouts) with their positions, and renders the AST
+// to HTML. One Markdown value is configured per build and shared by every
+// page; it is safe for concurrent use.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+
+	"haven/generator/diag"
+	"haven/generator/markdown/callout"
+)
+
+// Options configures the Markdown pipeline.
+type Options struct {
+	// CalloutLabels maps a callout kind to the label shown on it. Missing
+	// kinds use the English defaults.
+	CalloutLabels map[string]string
+}
+
+// Markdown is the configured pipeline.
+type Markdown struct {
+	md goldmark.Markdown
+}
+
+// New configures goldmark with the extensions haven documents: GFM tables,
+// strikethrough, task lists and autolinks; footnotes; definition lists;
+// typographic quotes; heading ids and attributes; callouts. Raw HTML is never
+// rendered (goldmark's safe mode, which also refuses dangerous URLs).
+func New(opts Options) *Markdown {
+	var copts []callout.Option
+	if opts.CalloutLabels != nil {
+		copts = append(copts, callout.WithLabels(opts.CalloutLabels))
+	}
+	p := parser.NewParser(
+		parser.WithBlockParsers(blockParsers()...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)
+	md := goldmark.New(
+		goldmark.WithParser(p),
+		goldmark.WithExtensions(
+			extension.Linkify,
+			extension.Strikethrough,
+			extension.TaskList,
+			// Column alignment as align="..." rather than style="...",
+			// which the site's Content-Security-Policy refuses.
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Footnote,
+			extension.DefinitionList,
+			extension.Typographer,
+			callout.New(copts...),
+		),
+	)
+	return &Markdown{md: md}
+}
+
+// Heading is a heading of a page.
+type Heading struct {
+	Level int
+	ID    string
+	// Text is the heading's plain text.
+	Text string
+	// Duration is the raw `{duration=...}` attribute of an activity
+	// heading, "" when absent.
+	Duration string
+	Pos      diag.Position
+	Node     *ast.Heading
+}
+
+// Link is a link or image destination written in a page.
+type Link struct {
+	// Node is the *ast.Link, *ast.Image or *ast.AutoLink.
+	Node ast.Node
+	// Dest is the destination as written (entities and escapes resolved).
+	Dest string
+	// Image reports whether this is an image source rather than a link.
+	Image bool
+	Pos   diag.Position
+}
+
+// Callout is a callout block of a page.
+type Callout struct {
+	Node *callout.Callout
+	Pos  diag.Position
+}
+
+// Doc is a parsed page body.
+type Doc struct {
+	Root     ast.Node
+	Source   []byte
+	Headings []Heading
+	Links    []*Link
+	Callouts []Callout
+}
+
+// IDs returns the set of element ids the page will carry, for anchor
+// checks.
+func (d *Doc) IDs() map[string]bool {
+	ids := make(map[string]bool, len(d.Headings))
+	for _, h := range d.Headings {
+		ids[h.ID] = true
+	}
+	ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			if v, ok := n.AttributeString("id"); ok {
+				if b, ok := v.([]byte); ok {
+					ids[string(b)] = true
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return ids
+}
+
+// Locator turns a byte offset in the body into a file position.
+type Locator func(offset int) diag.Position
+
+// Parse parses a page body. It never fails: problems (raw HTML, attributes
+// that are not allowed, text that is not UTF-8) are added to diags.
+func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
+	if !utf8.Valid(body) {
+		off := firstInvalidUTF8(body)
+		diags.Add(diag.Diagnostic{Pos: at(off), Severity: diag.Error,
+			Message: "the text is not UTF-8 (it may have been saved as Windows-1252 or UTF-16)",
+			Hint:    "save the file as UTF-8 in your editor"})
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	root := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
+	doc := &Doc{Root: root, Source: body}
+	ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			doc.Headings = append(doc.Headings, heading(n, body, at, diags))
+		case *ast.Link:
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Pos: at(n.Pos())})
+		case *ast.Image:
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Image: true, Pos: at(n.Pos())})
+		case *ast.AutoLink:
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.URL(body)), Pos: at(n.Pos())})
+		case *ast.HTMLBlock:
+			off := -1
+			if n.Lines().Len() > 0 {
+				off = n.Lines().At(0).Start
+			}
+			rawHTML(diags, at(off), firstLine(n.Lines().Value(body)))
+		case *ast.RawHTML:
+			off := -1
+			if n.Segments.Len() > 0 {
+				off = n.Segments.At(0).Start
+			}
+			rawHTML(diags, at(off), string(n.Segments.Value(body)))
+		case *callout.Callout:
+			doc.Callouts = append(doc.Callouts, Callout{Node: n, Pos: at(n.Pos())})
+		}
+		return ast.WalkContinue, nil
+	})
+	return doc
+}
+
+func rawHTML(diags *diag.List, pos diag.Position, snippet string) {
+	snippet = strings.TrimSpace(snippet)
+	if r := []rune(snippet); len(r) > 40 {
+		snippet = string(r[:40]) + "…"
+	}
+	diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Warning,
+		Message: fmt.Sprintf("raw HTML is left out of the page: %s", snippet),
+		Hint:    "write it in Markdown instead; haven never publishes HTML from pages"})
+}
+
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	return string(line)
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
+// allowedHeadingAttrs are the attributes an author may set on a heading.
+// Anything else (style, on* handlers, ...) is removed with a warning.
+var allowedHeadingAttrs = map[string]bool{"id": true, "class": true}
+
+func heading(n *ast.Heading, src []byte, at Locator, diags *diag.List) Heading {
+	pos := at(n.Pos())
+	h := Heading{Level: n.Level, Pos: pos, Node: n, Text: plainText(n, src)}
+	var keep []ast.Attribute
+	for _, a := range n.Attributes() {
+		name := string(a.Name)
+		val := attrString(a.Value)
+		switch {
+		case name == "duration":
+			h.Duration = val
+		case name == "class" && !validClass(val):
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Warning,
+				Message: fmt.Sprintf("heading class %q was removed", val),
+				Hint:    "class names may use letters, digits, hyphens and spaces only"})
+		case allowedHeadingAttrs[name]:
+			keep = append(keep, ast.Attribute{Name: a.Name, Value: []byte(val)})
+		default:
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Warning,
+				Message: fmt.Sprintf("heading attribute %q is not allowed and was removed", name),
+				Hint:    "headings may carry {#id}, {.class} and {duration=10m}"})
+		}
+	}
+	n.RemoveAttributes()
+	for _, a := range keep {
+		n.SetAttribute(a.Name, a.Value)
+	}
+	if id, ok := n.AttributeString("id"); ok {
+		h.ID = attrString(id)
+	}
+	return h
+}
+
+func attrString(v any) string {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	}
+	return fmt.Sprint(v)
+}
+
+func validClass(s string) bool {
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == ' ' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainText returns the text content of a node, without markup.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if tx, ok := t.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// PlainText returns the text of any node of doc, without markup.
+func (d *Doc) PlainText(n ast.Node) string { return plainText(n, d.Source) }
+
+// Render writes the HTML of doc to w.
+func (m *Markdown) Render(w io.Writer, doc *Doc) error {
+	return m.md.Renderer().Render(w, doc.Source, doc.Root)
+}
+
+// SetDestination replaces a link's or image's destination.
+func SetDestination(l *Link, dest string) {
+	switch n := l.Node.(type) {
+	case *ast.Link:
+		n.Destination = []byte(dest)
+	case *ast.Image:
+		n.Destination = []byte(dest)
+	}
+}
+
+// Unlink replaces a link with its text, so that a refused destination never
+// becomes a live link. An image becomes its alt text.
+func Unlink(l *Link, src []byte) {
+	n := l.Node
+	parent := n.Parent()
+	if parent == nil {
+		return
+	}
+	switch n := n.(type) {
+	case *ast.AutoLink:
+		parent.ReplaceChild(parent, n, ast.NewString(n.Label(src)))
+	case *ast.Image:
+		parent.ReplaceChild(parent, n, ast.NewString([]byte(plainText(n, src))))
+	default:
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, n, c)
+			c = next
+		}
+		parent.RemoveChild(parent, n)
+	}
+}

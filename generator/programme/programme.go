@@ -1,0 +1,182 @@
+// Package programme is haven's domain model: a Programme made of a home page,
+// sections (modules and plain folders) and their pages, in reading order,
+// with every page's output path decided and every link between pages
+// resolved and checked. It does no I/O: it is built from parsed pages and
+// read by the renderer.
+package programme
+
+import (
+	"cmp"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"haven/generator/diag"
+	"haven/generator/markdown"
+	"haven/generator/meta"
+)
+
+// ContentPrefix is how diagnostics name the content folder.
+const ContentPrefix = "content/"
+
+// Programme is a whole programme, ready to render.
+type Programme struct {
+	Title    string
+	Language string
+	Config   *meta.Config
+	Home     *Page
+	// Sections in order. The first is the root section (pages directly in
+	// content/ other than the home page), which has no folder and no title;
+	// it may have no pages.
+	Sections []*Section
+	// Pages in reading order: home, root pages, then each section's
+	// landing page followed by its pages. Synthetic section pages are not
+	// included.
+	Pages  []*Page
+	Assets []*Asset
+}
+
+// Section is a top-level folder of content/: a module, or a plain folder of
+// pages such as handouts/.
+type Section struct {
+	// Dir is the folder's path relative to content/ ("01-finding-our-feet");
+	// "" for the root section.
+	Dir      string
+	Title    string
+	IsModule bool
+	// Index is the folder's index.md; nil when the folder has none, in which
+	// case haven writes a listing page at URL.
+	Index *Page
+	// URL is the section's landing page, relative to the site root.
+	URL   string
+	Pages []*Page
+	order sortKey
+}
+
+// IsRoot reports whether this is the root section.
+func (s *Section) IsRoot() bool { return s.Dir == "" }
+
+// Page is one page of the programme.
+type Page struct {
+	// Source is the path relative to content/ ("01-start/01-first.md").
+	Source string
+	Kind   string
+	Meta   *meta.Page
+	Doc    *markdown.Doc
+	Lines  *diag.Lines
+	// URL is the output path relative to the site root
+	// ("start/first.html").
+	URL     string
+	Section *Section
+	Prev    *Page
+	Next    *Page
+	order   sortKey
+}
+
+// File is the page's path as diagnostics name it.
+func (p *Page) File() string { return ContentPrefix + p.Source }
+
+// Title returns the page's title.
+func (p *Page) Title() string { return p.Meta.Title }
+
+// Asset is a file of content/ that is not Markdown: copied as it is.
+type Asset struct {
+	Source string
+	URL    string
+	Data   []byte
+}
+
+// Parsed is a page as the parse stage hands it over.
+type Parsed struct {
+	Source string
+	Meta   *meta.Page
+	Doc    *markdown.Doc
+	Lines  *diag.Lines
+}
+
+// sortKey orders pages and sections: an explicit `order:` first, then a
+// numeric file-name prefix, then neither; ties are broken by path, so the
+// order never depends on how the disk lists a folder.
+type sortKey struct {
+	rank int // 0: has a number, 1: none
+	num  int
+	path string
+}
+
+func compareKeys(a, b sortKey) int {
+	return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.num, b.num), cmp.Compare(a.path, b.path))
+}
+
+var prefixRE = regexp.MustCompile(`^(\d+)[-_. ]+(.+)$`)
+
+// SplitPrefix splits a numeric ordering prefix from a file or folder name:
+// "01-first-meeting" gives 1, "first-meeting", true.
+func SplitPrefix(name string) (int, string, bool) {
+	m := prefixRE.FindStringSubmatch(name)
+	if m == nil {
+		return 0, name, false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, name, false
+	}
+	return n, m[2], true
+}
+
+func keyFor(name, fullPath string, pm *meta.Page) sortKey {
+	if pm != nil && pm.HasOrder {
+		return sortKey{0, pm.Order, fullPath}
+	}
+	if n, _, ok := SplitPrefix(name); ok {
+		return sortKey{0, n, fullPath}
+	}
+	return sortKey{1, 0, fullPath}
+}
+
+// slugFor is the output name of a file or folder: prefix dropped,
+// extension dropped, made URL-safe.
+func slugFor(name string) string {
+	base := strings.TrimSuffix(name, path.Ext(name))
+	_, rest, _ := SplitPrefix(base)
+	s := markdown.Slug(rest)
+	if s == "" {
+		s = markdown.Slug(base)
+	}
+	if s == "" {
+		s = "page"
+	}
+	return s
+}
+
+// outDir maps a content folder to its output folder: each component's
+// prefix dropped and slugged.
+func outDir(dir string) string {
+	if dir == "" || dir == "." {
+		return ""
+	}
+	parts := strings.Split(dir, "/")
+	for i, p := range parts {
+		parts[i] = slugFor(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// humanise makes a title from a folder name: "02-group-agreements" gives
+// "Group agreements".
+func humanise(name string) string {
+	_, rest, _ := SplitPrefix(name)
+	rest = strings.TrimSpace(strings.NewReplacer("-", " ", "_", " ").Replace(rest))
+	if rest == "" {
+		return name
+	}
+	r := []rune(rest)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+func sortPages(ps []*Page) {
+	slices.SortFunc(ps, func(a, b *Page) int { return compareKeys(a.order, b.order) })
+}

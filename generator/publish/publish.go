@@ -1,0 +1,210 @@
+package publish
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ManifestName is the file in the output folder that lists every file haven
+// wrote there. Only folders holding it are ever replaced.
+const ManifestName = ".haven-manifest"
+
+const manifestHeader = "# Written by haven. haven replaces this folder on each build; files not listed here make it stop.\n"
+
+// File is a file to write, at a slash path relative to the output folder.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// UsageError is a problem with the output folder itself: nothing was
+// written. The command line reports it with exit status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// CheckOutput refuses output folders that would put the author's work at
+// risk: the project itself, a folder inside its sources, or a folder above
+// it. project and out must be absolute and clean.
+func CheckOutput(project, out string) error {
+	if out == project {
+		return &UsageError{fmt.Sprintf("the output folder %s is the project folder; haven would replace your sources. Use the default (public) or another --out", out)}
+	}
+	if within(project, out) {
+		return &UsageError{fmt.Sprintf("the output folder %s contains the project; choose a folder inside or beside the project, e.g. public", out)}
+	}
+	for _, src := range []string{"content", "layouts", "static"} {
+		dir := filepath.Join(project, src)
+		if out == dir || within(out, dir) {
+			return &UsageError{fmt.Sprintf("the output folder %s is inside the project's %s/ folder; choose a folder outside it, e.g. public", out, src)}
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil && filepath.Clean(home) == out {
+		return &UsageError{fmt.Sprintf("the output folder %s is your home folder; choose a folder of its own", out)}
+	}
+	if out == filepath.Dir(out) {
+		return &UsageError{fmt.Sprintf("the output folder %s is the root of the disk; choose a folder of its own", out)}
+	}
+	return nil
+}
+
+// within reports whether path p is inside folder dir.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// Write replaces the output folder out with files. The files are written
+// into a staging folder beside out; only when every file is written is the
+// old folder moved aside and the new one renamed into place. An existing
+// out must be haven's own (it holds a manifest and nothing that is not in
+// it); otherwise Write refuses with a UsageError and touches nothing.
+func Write(out string, files []File) error {
+	if err := checkOwned(out); err != nil {
+		return err
+	}
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("cannot create %s: %w", parent, err)
+	}
+	base := filepath.Base(out)
+	staging := filepath.Join(parent, "."+base+".haven-new")
+	old := filepath.Join(parent, "."+base+".haven-old")
+	// Leftovers of a build that was killed part-way are haven's own.
+	for _, d := range []string{staging, old} {
+		if err := os.RemoveAll(d); err != nil {
+			return fmt.Errorf("cannot remove the leftover folder %s: %w", d, err)
+		}
+	}
+	if err := writeAll(staging, files); err != nil {
+		os.RemoveAll(staging)
+		return err
+	}
+	if _, err := os.Lstat(out); err == nil {
+		if err := os.Rename(out, old); err != nil {
+			os.RemoveAll(staging)
+			return fmt.Errorf("cannot move the previous site aside: %w", err)
+		}
+	}
+	if err := os.Rename(staging, out); err != nil {
+		// Put the previous site back.
+		os.Rename(old, out)
+		os.RemoveAll(staging)
+		return fmt.Errorf("cannot move the new site into place: %w", err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("the site is written, but the previous one could not be removed from %s: %w", old, err)
+	}
+	return nil
+}
+
+func writeAll(staging string, files []File) error {
+	if err := os.Mkdir(staging, 0o755); err != nil {
+		return fmt.Errorf("cannot create the staging folder: %w", err)
+	}
+	root, err := os.OpenRoot(staging)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	paths := make([]string, 0, len(files)+1)
+	for _, f := range files {
+		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
+			return fmt.Errorf("refusing to write %q: not a plain path inside the site", f.Path)
+		}
+		if dir := path.Dir(f.Path); dir != "." {
+			if err := root.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("cannot create %s: %w", dir, err)
+			}
+		}
+		if err := root.WriteFile(f.Path, f.Data, 0o644); err != nil {
+			return fmt.Errorf("cannot write %s: %w", f.Path, err)
+		}
+		paths = append(paths, f.Path)
+	}
+	slices.Sort(paths)
+	var m bytes.Buffer
+	m.WriteString(manifestHeader)
+	for _, p := range paths {
+		m.WriteString(p)
+		m.WriteByte('\n')
+	}
+	return root.WriteFile(ManifestName, m.Bytes(), 0o644)
+}
+
+// checkOwned refuses an existing output folder that haven did not write:
+// one without a manifest, or with files the manifest does not list.
+func checkOwned(out string) error {
+	fi, err := os.Lstat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the output folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return &UsageError{fmt.Sprintf("the output path %s exists and is not a folder; remove it or choose another --out", out)}
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return fmt.Errorf("cannot read the output folder: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	listed, err := readManifest(filepath.Join(out, ManifestName))
+	if err != nil {
+		return &UsageError{fmt.Sprintf("the output folder %s was not written by haven (it has no %s); haven replaces its output folder, so it will not use this one. Empty it or choose another --out", out, ManifestName)}
+	}
+	var strangers []string
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." || rel == ManifestName || d.IsDir() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		if !listed[rel] {
+			strangers = append(strangers, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cannot read the output folder: %w", err)
+	}
+	if len(strangers) > 0 {
+		more := ""
+		if len(strangers) > 5 {
+			more = fmt.Sprintf(" and %d more", len(strangers)-5)
+			strangers = strangers[:5]
+		}
+		return &UsageError{fmt.Sprintf("the output folder %s holds files haven did not write (%s%s); haven replaces its output folder, so it stops here. Move those files or choose another --out", out, strings.Join(strangers, ", "), more)}
+	}
+	return nil
+}
+
+func readManifest(name string) (map[string]bool, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte(manifestHeader)) {
+		return nil, errors.New("not a haven manifest")
+	}
+	listed := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data[len(manifestHeader):]))
+	for sc.Scan() {
+		listed[sc.Text()] = true
+	}
+	return listed, sc.Err()
+}

@@ -1,0 +1,292 @@
+package render
+
+import (
+	"html/template"
+	"path"
+	"strconv"
+	"strings"
+
+	"haven/generator/markdown"
+	"haven/generator/meta"
+	"haven/generator/programme"
+)
+
+// PageData is what a layout reads. Every URL in it is already relative to
+// the page being rendered.
+type PageData struct {
+	Site SiteData
+	// Page is nil on generated listing pages.
+	Page      *programme.Page
+	Kind      string
+	KindLabel string
+	Title     string
+	Summary   string
+	Content   template.HTML
+	IsHome    bool
+	// Root is the relative path to the site root ("", "../").
+	Root    string
+	HomeURL string
+	CSP     string
+
+	Nav         []NavItem
+	Breadcrumbs []Crumb
+	Prev, Next  *Crumb
+	TOC         []TOCEntry
+	Facts       []Fact
+	// Sessions lists a module's sessions or a folder's pages.
+	Sessions []SessionItem
+	// Modules is the programme overview on the home page.
+	Modules []ModuleItem
+}
+
+// SiteData describes the whole site.
+type SiteData struct {
+	Title    string
+	Language string
+	Edition  string
+}
+
+// NavItem is an entry of the sidebar.
+type NavItem struct {
+	Title    string
+	URL      string
+	Current  bool
+	Open     bool
+	Children []NavItem
+}
+
+// Crumb is a link with a title.
+type Crumb struct {
+	Title string
+	URL   string
+}
+
+// TOCEntry is a heading in the in-page table of contents.
+type TOCEntry struct {
+	Level    int
+	ID       string
+	Text     string
+	Duration string
+}
+
+// Fact is a labelled value shown near a page's title.
+type Fact struct {
+	Label string
+	Value string
+}
+
+// SessionItem is a page in a list of sessions or pages.
+type SessionItem struct {
+	Title     string
+	URL       string
+	Summary   string
+	Duration  string
+	Delivery  string
+	GroupSize string
+}
+
+// ModuleItem is a module in the programme overview.
+type ModuleItem struct {
+	ID       string
+	Title    string
+	URL      string
+	Duration string
+	Sessions []SessionItem
+}
+
+// pageData fills what every page shares.
+func (r *Renderer) pageData(url, kind, title string) *PageData {
+	root := strings.Repeat("../", strings.Count(url, "/"))
+	return &PageData{
+		Site:    SiteData{Title: r.Prog.Title, Language: r.Prog.Language, Edition: r.Edition.Label},
+		Kind:    kind,
+		Title:   title,
+		Root:    root,
+		HomeURL: programme.RelURL(url, "index.html"),
+		CSP:     CSP,
+		Nav:     r.nav(url),
+	}
+}
+
+func (r *Renderer) nav(current string) []NavItem {
+	items := []NavItem{{Title: "Home", URL: programme.RelURL(current, "index.html"), Current: current == "index.html"}}
+	for _, s := range r.Prog.Sections {
+		if s.IsRoot() {
+			for _, p := range s.Pages {
+				items = append(items, NavItem{Title: p.Title(), URL: programme.RelURL(current, p.URL), Current: current == p.URL})
+			}
+			continue
+		}
+		g := NavItem{Title: s.Title, URL: programme.RelURL(current, s.URL), Current: current == s.URL}
+		g.Open = g.Current
+		for _, p := range s.Pages {
+			c := NavItem{Title: p.Title(), URL: programme.RelURL(current, p.URL), Current: current == p.URL}
+			g.Open = g.Open || c.Current
+			g.Children = append(g.Children, c)
+		}
+		items = append(items, g)
+	}
+	return items
+}
+
+func toc(p *programme.Page) []TOCEntry {
+	var out []TOCEntry
+	for _, h := range p.Doc.Headings {
+		if h.Level < 2 || h.Level > 3 || !topLevel(h) {
+			continue
+		}
+		e := TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text}
+		if h.Duration != "" && h.Level == 2 {
+			if m, err := meta.ParseDuration(h.Duration); err == nil {
+				e.Duration = Minutes(m)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// topLevel reports whether a heading sits directly in the page, not inside
+// a callout or a list, where it would not make sense in a table of contents.
+func topLevel(h markdown.Heading) bool {
+	return h.Node.Parent() != nil && h.Node.Parent().Parent() == nil
+}
+
+func (r *Renderer) breadcrumbs(p *programme.Page) []Crumb {
+	if p.Kind == meta.KindHome {
+		return nil
+	}
+	crumbs := []Crumb{{Title: "Home", URL: programme.RelURL(p.URL, "index.html")}}
+	if s := p.Section; s != nil && !s.IsRoot() && s.URL != p.URL {
+		crumbs = append(crumbs, Crumb{Title: s.Title, URL: programme.RelURL(p.URL, s.URL)})
+	}
+	return crumbs
+}
+
+func (r *Renderer) crumb(from string, p *programme.Page) *Crumb {
+	if p == nil {
+		return nil
+	}
+	return &Crumb{Title: p.Title(), URL: programme.RelURL(from, p.URL)}
+}
+
+func (r *Renderer) sessionItems(from string, pages []*programme.Page) []SessionItem {
+	var out []SessionItem
+	for _, p := range pages {
+		out = append(out, SessionItem{
+			Title:     p.Title(),
+			URL:       programme.RelURL(from, p.URL),
+			Summary:   p.Meta.Summary,
+			Duration:  Minutes(p.Meta.Duration),
+			Delivery:  Delivery(p.Meta.Delivery),
+			GroupSize: GroupSize(p.Meta.GroupSize.Min, p.Meta.GroupSize.Max),
+		})
+	}
+	return out
+}
+
+func (r *Renderer) modules(from string) []ModuleItem {
+	var out []ModuleItem
+	for _, s := range r.Prog.Sections {
+		if !s.IsModule {
+			continue
+		}
+		out = append(out, ModuleItem{
+			ID:       markdown.Slug(path.Base(s.URL[:len(s.URL)-len("/index.html")])),
+			Title:    s.Title,
+			URL:      programme.RelURL(from, s.URL),
+			Duration: Minutes(sectionMinutes(s)),
+			Sessions: r.sessionItems(from, sessions(s)),
+		})
+	}
+	return out
+}
+
+func sessions(s *programme.Section) []*programme.Page {
+	var out []*programme.Page
+	for _, p := range s.Pages {
+		if p.Kind == meta.KindSession {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func sectionMinutes(s *programme.Section) int {
+	total := 0
+	for _, p := range sessions(s) {
+		total += p.Meta.Duration
+	}
+	return total
+}
+
+func (r *Renderer) totalMinutes() int {
+	total := 0
+	for _, s := range r.Prog.Sections {
+		if s.IsModule {
+			total += sectionMinutes(s)
+		}
+	}
+	return total
+}
+
+func (r *Renderer) sessionCount() int {
+	n := 0
+	for _, s := range r.Prog.Sections {
+		if s.IsModule {
+			n += len(sessions(s))
+		}
+	}
+	return n
+}
+
+func (r *Renderer) moduleLabel(s *programme.Section) string {
+	n := 0
+	for _, x := range r.Prog.Sections {
+		if x.IsModule {
+			n++
+		}
+		if x == s {
+			return "Module " + strconv.Itoa(n)
+		}
+	}
+	return "Module"
+}
+
+func (r *Renderer) sessionLabel(p *programme.Page) string {
+	label := "Session"
+	if s := p.Section; s != nil {
+		for i, x := range sessions(s) {
+			if x == p {
+				label = "Session " + strconv.Itoa(i+1)
+			}
+		}
+		if s.IsModule {
+			label += " · " + s.Title
+		}
+	}
+	return label
+}
+
+func sessionFacts(m *meta.Page) []Fact {
+	var f []Fact
+	if m.Duration > 0 {
+		f = append(f, Fact{"Duration", Minutes(m.Duration)})
+	}
+	if m.Start != "" {
+		f = append(f, Fact{"Starts at", m.Start})
+	}
+	if d := Delivery(m.Delivery); d != "" {
+		f = append(f, Fact{"Delivery", d})
+	}
+	if g := GroupSize(m.GroupSize.Min, m.GroupSize.Max); g != "" {
+		f = append(f, Fact{"Group size", g})
+	}
+	if m.Facilitators > 0 {
+		f = append(f, Fact{"Facilitators", strconv.Itoa(m.Facilitators)})
+	}
+	if m.Audience != "" {
+		f = append(f, Fact{"For", m.Audience})
+	}
+	return f
+}

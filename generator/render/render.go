@@ -1,0 +1,165 @@
+// Package render turns the programme model into the files of a site, in
+// memory: every page through its layout, the listing pages of folders
+// without an index.md, the programme's own files and the theme's static
+// files. It does no disk I/O; publish writes what it returns.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"runtime/debug"
+	"strconv"
+
+	"haven/generator/diag"
+	"haven/generator/markdown"
+	"haven/generator/meta"
+	"haven/generator/programme"
+	"haven/generator/theme"
+)
+
+// CSP is the Content-Security-Policy of every page: the site's own scripts,
+// styles, images and fonts, and nothing else.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
+
+// Output is one file of the site.
+type Output struct {
+	// Path is slash-separated, relative to the edition's root.
+	Path string
+	Data []byte
+	// Source names the file it came from, for diagnostics.
+	Source string
+}
+
+// Edition names the edition being rendered.
+type Edition struct {
+	// Name is the folder name: "facilitator" or "participant".
+	Name string
+	// Label is shown in the header: "Facilitator edition".
+	Label string
+}
+
+// Renderer renders one programme with one theme.
+type Renderer struct {
+	Prog    *programme.Programme
+	Theme   *theme.Theme
+	MD      *markdown.Markdown
+	Edition Edition
+}
+
+// Funcs are the template functions available to layouts.
+func Funcs() template.FuncMap {
+	return template.FuncMap{
+		"minutes": Minutes,
+	}
+}
+
+// Site renders every file of the site.
+func (r *Renderer) Site(diags *diag.List) []Output {
+	var out []Output
+	for _, p := range r.Prog.Pages {
+		if o, ok := r.page(p, diags); ok {
+			out = append(out, o)
+		}
+	}
+	for _, s := range r.Prog.Sections {
+		if !s.IsRoot() && s.Index == nil {
+			if o, ok := r.sectionPage(s, diags); ok {
+				out = append(out, o)
+			}
+		}
+	}
+	for _, a := range r.Prog.Assets {
+		out = append(out, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source})
+	}
+	for _, f := range r.Theme.Static {
+		out = append(out, Output{Path: f.Path, Data: f.Data, Source: f.Origin})
+	}
+	return out
+}
+
+// page renders one page. A panic in goldmark or a template becomes an error
+// naming the page.
+func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			diags.Errorf(diag.Position{File: p.File()}, "internal error while rendering this page: %v\n%s", v, debug.Stack())
+			ok = false
+		}
+	}()
+	var body bytes.Buffer
+	if err := r.MD.Render(&body, p.Doc); err != nil {
+		diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
+		return Output{}, false
+	}
+	d := r.pageData(p.URL, p.Kind, p.Title())
+	d.Page = p
+	d.Summary = p.Meta.Summary
+	d.Content = template.HTML(body.String()) // goldmark output: raw HTML omitted, URLs filtered
+	d.TOC = toc(p)
+	d.Breadcrumbs = r.breadcrumbs(p)
+	d.Prev, d.Next = r.crumb(p.URL, p.Prev), r.crumb(p.URL, p.Next)
+	switch p.Kind {
+	case meta.KindHome:
+		d.IsHome = true
+		d.Modules = r.modules(p.URL)
+		if total := r.totalMinutes(); total > 0 {
+			d.Facts = append(d.Facts, Fact{"Total contact time", Minutes(total)})
+		}
+		if n := r.sessionCount(); n > 0 {
+			d.Facts = append(d.Facts, Fact{"Sessions", strconv.Itoa(n)})
+		}
+	case meta.KindModule:
+		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
+		d.KindLabel = r.moduleLabel(p.Section)
+		if total := sectionMinutes(p.Section); total > 0 {
+			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
+		}
+	case meta.KindSession:
+		d.KindLabel = r.sessionLabel(p)
+		d.Facts = sessionFacts(p.Meta)
+	case meta.KindAgreement:
+		d.KindLabel = "Group agreement"
+	}
+	if p.Section != nil && !p.Section.IsRoot() && p.Kind == meta.KindPage && p.Section.Index == p {
+		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
+	}
+	data, err := r.execute(p.Kind, d)
+	if err != nil {
+		diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
+		return Output{}, false
+	}
+	return Output{Path: p.URL, Data: data, Source: p.File()}, true
+}
+
+// sectionPage renders the listing page of a folder that has no index.md.
+func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, bool) {
+	kind := "section"
+	d := r.pageData(s.URL, kind, s.Title)
+	d.Sessions = r.sessionItems(s.URL, s.Pages)
+	if s.IsModule {
+		d.KindLabel = r.moduleLabel(s)
+		if total := sectionMinutes(s); total > 0 {
+			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
+		}
+	}
+	d.Breadcrumbs = []Crumb{{Title: "Home", URL: programme.RelURL(s.URL, "index.html")}}
+	data, err := r.execute(kind, d)
+	if err != nil {
+		diags.Errorf(diag.Position{File: programme.ContentPrefix + s.Dir + "/"}, "the section template failed: %v", err)
+		return Output{}, false
+	}
+	return Output{Path: s.URL, Data: data, Source: programme.ContentPrefix + s.Dir + "/"}, true
+}
+
+func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {
+	tmpl, ok := r.Theme.Layout(kind)
+	if !ok {
+		return nil, fmt.Errorf("no %s template", kind)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "base", d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

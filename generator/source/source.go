@@ -1,0 +1,233 @@
+// Package source reads a programme's project folder: its config file, its
+// content, and the layouts and static files that override the theme. It is the
+// only stage that touches the source tree, and it only reads, through an
+// os.Root so that nothing outside the project can be reached.
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"haven/generator/diag"
+)
+
+// Limits on what one file may cost, so that a stray video or a generated
+// monster cannot stall a build.
+const (
+	// MaxMarkdownSize is the largest Markdown file haven reads.
+	MaxMarkdownSize = 4 << 20
+	// MaxAssetSize is the largest other file haven copies.
+	MaxAssetSize = 256 << 20
+)
+
+// Folder names inside a project.
+const (
+	ContentDir = "content"
+	LayoutsDir = "layouts"
+	StaticDir  = "static"
+)
+
+// ConfigNames are the config file names haven looks for, in order.
+var configNames = []string{"haven.yaml", "haven.yml", "haven.toml"}
+
+// File is one file of the project.
+type File struct {
+	// Path is slash-separated and relative to its folder (content/, layouts/
+	// or static/), e.g. "01-start/01-first.md".
+	Path string
+	// Data is the file's content. Assets are read too, so that later stages
+	// never go back to the disk.
+	Data []byte
+}
+
+// IsMarkdown reports whether the file is a page source.
+func (f File) IsMarkdown() bool { return strings.EqualFold(path.Ext(f.Path), ".md") }
+
+// Project is everything haven reads from a project folder.
+type Project struct {
+	// ConfigName is the config file's name, empty when there is none.
+	ConfigName string
+	Config     []byte
+	// Content holds content/ in path order.
+	Content []File
+	// Layouts and Static hold the project's theme overrides, in path order.
+	Layouts []File
+	Static  []File
+}
+
+// Options tunes Load.
+type Options struct {
+	// Skip reports slash-separated paths relative to the project that must
+	// not be read (the output folder when it sits inside the project).
+	Skip func(rel string) bool
+}
+
+// Load reads the project rooted at dir. Problems with single files are added
+// to diags; the error is for a project that cannot be read at all.
+func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the project folder: %w", err)
+	}
+	defer root.Close()
+
+	p := &Project{}
+	for _, name := range configNames {
+		data, err := readFile(root, name, MaxMarkdownSize)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			diags.Errorf(diag.Position{File: name}, "cannot read the config file: %v", err)
+			break
+		}
+		if p.ConfigName != "" {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: name}, Severity: diag.Error,
+				Message: fmt.Sprintf("two config files, %s and %s", p.ConfigName, name),
+				Hint:    "keep one of them"})
+			continue
+		}
+		p.ConfigName, p.Config = name, data
+	}
+
+	if fi, err := root.Stat(ContentDir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("no %s/ folder in %s: a programme keeps its pages in content/ (start one with `haven new DIR`)", ContentDir, dir)
+	}
+	p.Content = walk(root, ContentDir, opts, diags)
+	p.Layouts = walk(root, LayoutsDir, opts, diags)
+	p.Static = walk(root, StaticDir, opts, diags)
+	return p, nil
+}
+
+// walk reads every file below top, in path order. A missing top is empty.
+func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
+	if _, err := root.Stat(top); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var files []File
+	fsys := root.FS()
+	err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
+		pos := diag.Position{File: p}
+		if err != nil {
+			diags.Errorf(pos, "cannot read: %v", unwrapPath(err))
+			return nil
+		}
+		if p != top && Ignored(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if opts.Skip != nil && opts.Skip(p) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		mode := d.Type()
+		if mode&fs.ModeSymlink != 0 {
+			// Stat through the root follows the link only if it stays
+			// inside the project.
+			fi, err := root.Stat(p)
+			if err != nil {
+				diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
+					Message: "symbolic link that points outside the project or nowhere",
+					Hint:    "copy the file into the project instead"})
+				return nil
+			}
+			if fi.IsDir() {
+				diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
+					Message: "symbolic link to a folder: haven does not follow linked folders",
+					Hint:    "copy the folder into the project instead"})
+				return nil
+			}
+			mode = fi.Mode().Type()
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !mode.IsRegular() {
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
+				Message: "not a regular file (a pipe, device or socket)",
+				Hint:    "remove it from the project"})
+			return nil
+		}
+		limit := int64(MaxAssetSize)
+		if strings.EqualFold(path.Ext(p), ".md") {
+			limit = MaxMarkdownSize
+		}
+		data, err := readFile(root, p, limit)
+		if err != nil {
+			diags.Errorf(pos, "cannot read: %v", unwrapPath(err))
+			return nil
+		}
+		files = append(files, File{Path: strings.TrimPrefix(p, top+"/"), Data: data})
+		return nil
+	})
+	if err != nil {
+		diags.Errorf(diag.Position{File: top}, "cannot read: %v", unwrapPath(err))
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return files
+}
+
+var errTooLarge = errors.New("file too large")
+
+func readFile(root *os.Root, name string, limit int64) ([]byte, error) {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%w: %d MiB, the limit is %d MiB", errTooLarge, fi.Size()>>20, limit>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: the limit is %d MiB", errTooLarge, limit>>20)
+	}
+	return data, nil
+}
+
+// unwrapPath drops the path from a *fs.PathError, since the diagnostic
+// already names the file.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Ignored reports whether a file or folder name is one haven never reads:
+// hidden names and the temporary and backup files that editors leave behind.
+func Ignored(name string) bool {
+	switch {
+	case strings.HasPrefix(name, "."), // .git, .DS_Store, vim .swp, emacs .#lock, .goutputstream-*
+		strings.HasSuffix(name, "~"),                                 // vim, emacs backups
+		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"), // emacs autosave
+		name == "4913",                                                   // vim's write test
+		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), // vim swap
+		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"), // JetBrains safe write
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
+		name == "Thumbs.db", name == "desktop.ini":
+		return true
+	}
+	return false
+}

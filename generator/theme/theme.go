@@ -1,0 +1,162 @@
+// Package theme loads the templates and static files a site is rendered
+// with: the embedded default theme, overlaid file by file by the project's
+// own layouts/ and static/ folders.
+//
+// The lookup order, the one rule to remember: for a template
+// layouts/NAME.html or a static file static/PATH, the project's file wins
+// if it exists, otherwise the default theme's is used. Templates whose names
+// start with "_" (_base.html, _partials.html) are shared by every page;
+// each other template renders one kind of page (home, module, session,
+// agreement, page, section) by defining "main".
+package theme
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"haven/generator/diag"
+	"haven/generator/source"
+)
+
+// Layouts are the page templates every theme must provide.
+var Layouts = []string{"home", "module", "section", "session", "agreement", "page"}
+
+// File is a static file of the theme, to be copied into the site.
+type File struct {
+	// Path is relative to static/ and to the site root.
+	Path string
+	Data []byte
+	// Origin says where it came from, for diagnostics ("static/x.css" in
+	// the project, or "theme:static/x.css").
+	Origin string
+}
+
+// Theme is a loaded theme. It is read-only after Load and safe for
+// concurrent use.
+type Theme struct {
+	layouts map[string]*template.Template
+	// Static files in path order.
+	Static []File
+}
+
+// Load reads the default theme from fsys (rooted at the theme folder, with
+// layouts/ and static/ inside) and overlays the project's files. funcs are
+// the template functions the renderer provides.
+func Load(fsys fs.FS, layouts, static []source.File, funcs template.FuncMap, diags *diag.List) (*Theme, error) {
+	type src struct{ origin, text string }
+	files := map[string]src{}
+	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		files[strings.TrimPrefix(p, "layouts/")] = src{"theme:" + p, string(data)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the default theme: %w", err)
+	}
+	for _, f := range layouts {
+		if path.Ext(f.Path) != ".html" {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: source.LayoutsDir + "/" + f.Path}, Severity: diag.Warning,
+				Message: "not a template (templates end in .html), so it is not used"})
+			continue
+		}
+		files[f.Path] = src{source.LayoutsDir + "/" + f.Path, string(f.Data)}
+	}
+
+	shared := template.New("").Funcs(funcs)
+	names := slices.Sorted(maps.Keys(files))
+	ok := true
+	for _, name := range names {
+		if !strings.HasPrefix(name, "_") {
+			continue
+		}
+		f := files[name]
+		if _, err := shared.New(f.origin).Parse(f.text); err != nil {
+			templateError(diags, f.origin, err)
+			ok = false
+		}
+	}
+	t := &Theme{layouts: map[string]*template.Template{}}
+	for _, kind := range Layouts {
+		f, found := files[kind+".html"]
+		if !found {
+			diags.Errorf(diag.Position{File: source.LayoutsDir + "/" + kind + ".html"}, "the theme has no %s.html template", kind)
+			ok = false
+			continue
+		}
+		if !ok {
+			continue
+		}
+		clone, err := shared.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.New(f.origin).Parse(f.text); err != nil {
+			templateError(diags, f.origin, err)
+			continue
+		}
+		if clone.Lookup("base") == nil {
+			diags.Errorf(diag.Position{File: f.origin}, `no template defines "base" (the default theme's _base.html does)`)
+			continue
+		}
+		t.layouts[kind] = clone
+	}
+
+	staticFiles := map[string]File{}
+	err = fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, "static/")
+		staticFiles[rel] = File{Path: rel, Data: data, Origin: "theme:" + p}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the default theme: %w", err)
+	}
+	for _, f := range static {
+		staticFiles[f.Path] = File{Path: f.Path, Data: f.Data, Origin: source.StaticDir + "/" + f.Path}
+	}
+	for _, p := range slices.Sorted(maps.Keys(staticFiles)) {
+		t.Static = append(t.Static, staticFiles[p])
+	}
+	return t, nil
+}
+
+var templateLine = regexp.MustCompile(`^template: [^:]*:(\d+):(?:(\d+):)? ?`)
+
+// templateError reports a template parse error at its line.
+func templateError(diags *diag.List, origin string, err error) {
+	msg := err.Error()
+	pos := diag.Position{File: origin}
+	if m := templateLine.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			pos.Col, _ = strconv.Atoi(m[2])
+		}
+		msg = msg[len(m[0]):]
+	}
+	diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: "template error: " + msg})
+}
+
+// Layout returns the template set for a kind of page; execute its "base".
+func (t *Theme) Layout(kind string) (*template.Template, bool) {
+	tmpl, ok := t.layouts[kind]
+	return tmpl, ok
+}
