@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,9 +19,11 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"haven/generator/diag"
 	"haven/generator/markdown/callout"
+	"haven/generator/meta"
 )
 
 // Options configures the Markdown pipeline.
@@ -150,9 +153,9 @@ func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
 		case *ast.Heading:
 			doc.Headings = append(doc.Headings, heading(n, body, at, diags))
 		case *ast.Link:
-			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Pos: at(n.Pos())})
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: destination(n.Destination), Pos: at(n.Pos())})
 		case *ast.Image:
-			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.Destination), Image: true, Pos: at(n.Pos())})
+			doc.Links = append(doc.Links, &Link{Node: n, Dest: destination(n.Destination), Image: true, Pos: at(n.Pos())})
 		case *ast.AutoLink:
 			doc.Links = append(doc.Links, &Link{Node: n, Dest: string(n.URL(body)), Pos: at(n.Pos())})
 		case *ast.HTMLBlock:
@@ -168,11 +171,53 @@ func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
 			}
 			rawHTML(diags, at(off), string(n.Segments.Value(body)))
 		case *callout.Callout:
-			doc.Callouts = append(doc.Callouts, Callout{Node: n, Pos: at(n.Pos())})
+			c := Callout{Node: n, Pos: at(n.Pos())}
+			checkCallout(c, diags)
+			doc.Callouts = append(doc.Callouts, c)
 		}
 		return ast.WalkContinue, nil
 	})
+	checkDuplicateIDs(doc, diags)
 	return doc
+}
+
+func checkCallout(c Callout, diags *diag.List) {
+	kinds := callout.Kinds()
+	if !slices.Contains(kinds, c.Node.CalloutKind) {
+		hint := "use one of: " + strings.Join(kinds, ", ")
+		if s := meta.Suggest(c.Node.CalloutKind, kinds); s != "" {
+			hint = fmt.Sprintf("did you mean %q?", s)
+		}
+		diags.Add(diag.Diagnostic{Pos: c.Pos, Severity: diag.Error,
+			Message: fmt.Sprintf("unknown callout %q", c.Node.CalloutKind), Hint: hint})
+	}
+	if !c.Node.Closed {
+		diags.Add(diag.Diagnostic{Pos: c.Pos, Severity: diag.Error,
+			Message: fmt.Sprintf("the %s callout opened here is never closed", c.Node.CalloutKind),
+			Hint:    "add a line with just ::: where it should end"})
+	}
+}
+
+// checkDuplicateIDs reports headings given the same id by hand ({#id}),
+// which would make links to either of them ambiguous.
+func checkDuplicateIDs(doc *Doc, diags *diag.List) {
+	seen := map[string]diag.Position{}
+	for _, h := range doc.Headings {
+		if prev, ok := seen[h.ID]; ok && h.ID != "" {
+			diags.Add(diag.Diagnostic{Pos: h.Pos, Severity: diag.Error,
+				Message: fmt.Sprintf("two headings have the id %q (the other is on line %d)", h.ID, prev.Line),
+				Hint:    "give one of them a different {#id}"})
+			continue
+		}
+		seen[h.ID] = h.Pos
+	}
+}
+
+// destination resolves what a browser would resolve in a written
+// destination (entity and numeric references, backslash escapes), so that
+// checks see "javascript:" in "&#106;avascript:".
+func destination(raw []byte) string {
+	return string(util.UnescapePunctuations(util.ResolveNumericReferences(util.ResolveEntityNames(raw))))
 }
 
 func rawHTML(diags *diag.List, pos diag.Position, snippet string) {

@@ -1,0 +1,152 @@
+package programme
+
+import (
+	"testing"
+
+	"haven/generator/diag"
+	"haven/generator/markdown"
+	"haven/generator/meta"
+)
+
+func TestSplitPrefix(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		rest string
+		ok   bool
+	}{
+		{"01-first-meeting", 1, "first-meeting", true},
+		{"10_tenth", 10, "tenth", true},
+		{"2. second", 2, "second", true},
+		{"007-bond", 7, "bond", true},
+		{"handouts", 0, "handouts", false},
+		{"2024", 0, "2024", false},
+		{"12-", 0, "12-", false},
+		{"v1-intro", 0, "v1-intro", false},
+	}
+	for _, tt := range tests {
+		n, rest, ok := SplitPrefix(tt.in)
+		if n != tt.n || rest != tt.rest || ok != tt.ok {
+			t.Errorf("SplitPrefix(%q) = %d, %q, %v; want %d, %q, %v", tt.in, n, rest, ok, tt.n, tt.rest, tt.ok)
+		}
+	}
+}
+
+func TestSlugFor(t *testing.T) {
+	tests := map[string]string{
+		"01-first-meeting.md":   "first-meeting",
+		"Group Agreement.md":    "group-agreement",
+		"02 – café & tea.md":    "café-tea",
+		"Notes #3 (50%).md":     "notes-3-50",
+		"01-.md":                "01",
+		"___.md":                "page",
+		"e\u0301cole.md":        "école", // NFD and NFC give one name
+		"\u00e9cole.md":         "école",
+		"Ünïcödé_Fïlé-Nämé.md":  "ünïcödé-fïlé-nämé",
+		"already-a-slug.md":     "already-a-slug",
+		"10-the-tenth-thing.md": "the-tenth-thing",
+	}
+	for in, want := range tests {
+		if got := slugFor(in); got != want {
+			t.Errorf("slugFor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRelURL(t *testing.T) {
+	tests := []struct{ from, to, want string }{
+		{"index.html", "start/first.html", "start/first.html"},
+		{"start/first.html", "index.html", "../index.html"},
+		{"start/first.html", "start/second.html", "second.html"},
+		{"start/first.html", "handouts/sheet.html", "../handouts/sheet.html"},
+		{"a/b/c.html", "a/d.html", "../d.html"},
+		{"index.html", "images/my file#1.png", "images/my%20file%231.png"},
+	}
+	for _, tt := range tests {
+		if got := RelURL(tt.from, tt.to); got != tt.want {
+			t.Errorf("RelURL(%q, %q) = %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+func TestScheme(t *testing.T) {
+	tests := map[string]string{
+		"https://example.org":  "https",
+		"JaVaScRiPt:alert(1)":  "javascript",
+		" javascript:x":        "javascript",
+		"java\tscript:x":       "javascript",
+		"\x01javascript:x":     "javascript",
+		"mailto:a@b":           "mailto",
+		"page.md":              "",
+		"../page.md#a:b":       "",
+		"dir/file:name.md":     "",
+		"#anchor":              "",
+		"1http://x":            "",
+		"data:text/html,<b>":   "data",
+		"vbscript:msgbox":      "vbscript",
+		"C:/Users/file.md":     "c",
+		"./javascript:alert()": "",
+	}
+	for in, want := range tests {
+		if got := Scheme(in); got != want {
+			t.Errorf("Scheme(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// page makes a parsed page with the given frontmatter for model tests.
+func page(src string, m meta.Page) Parsed {
+	md := markdown.New(markdown.Options{})
+	var d diag.List
+	return Parsed{Source: src, Meta: &m, Doc: md.Parse(nil, func(int) diag.Position { return diag.Position{} }, &d)}
+}
+
+func TestKindsAndReadingOrder(t *testing.T) {
+	var diags diag.List
+	prog := Build(&meta.Config{}, []Parsed{
+		page("handouts/b.md", meta.Page{Title: "B"}),
+		page("index.md", meta.Page{Title: "Home"}),
+		page("02-two/index.md", meta.Page{Title: "Two"}),
+		page("02-two/01-s.md", meta.Page{Title: "Two one"}),
+		page("01-one/10-ten.md", meta.Page{Title: "One ten"}),
+		page("01-one/2-two.md", meta.Page{Title: "One two"}),
+		page("01-one/extra/deep.md", meta.Page{Title: "Deep"}),
+		page("agreements/ours.md", meta.Page{Title: "Ours"}),
+		page("about.md", meta.Page{Title: "About"}),
+		page("handouts/a.md", meta.Page{Title: "A", Type: meta.KindSession}),
+		page("plain/index.md", meta.Page{Title: "Plain", Type: meta.KindModule}),
+		page("plain/p.md", meta.Page{Title: "Plain page"}),
+	}, nil, &diags)
+	if diags.Len() > 0 {
+		t.Fatalf("diagnostics: %v", diags.Sorted())
+	}
+	var got []string
+	for _, p := range prog.Pages {
+		got = append(got, p.Title()+"="+p.Kind+"@"+p.URL)
+	}
+	want := []string{
+		"Home=home@index.html",
+		"About=page@about.html",
+		"One two=session@one/two.html",
+		"One ten=session@one/ten.html",
+		"Deep=page@one/extra/deep.html",
+		"Two=module@two/index.html",
+		"Two one=session@two/s.html",
+		"Ours=agreement@agreements/ours.html",
+		"A=session@handouts/a.html",
+		"B=page@handouts/b.html",
+		"Plain=module@plain/index.html",
+		"Plain page=session@plain/p.html",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("pages:\n got %q\nwant %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("page %d: got %s, want %s", i, got[i], want[i])
+		}
+	}
+	if prog.Pages[1].Prev != prog.Home || prog.Home.Next != prog.Pages[1] {
+		t.Error("previous/next do not follow the reading order")
+	}
+}

@@ -1,0 +1,144 @@
+package publish
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckOutput(t *testing.T) {
+	project := filepath.Join(t.TempDir(), "prog")
+	tests := []struct {
+		out  string
+		want string // part of the error, "" for accepted
+	}{
+		{filepath.Join(project, "public"), ""},
+		{filepath.Join(filepath.Dir(project), "site"), ""},
+		{project, "is the project folder"},
+		{filepath.Dir(project), "contains the project"},
+		{filepath.Join(project, "content"), "inside the project's content/"},
+		{filepath.Join(project, "content", "x"), "inside the project's content/"},
+		{filepath.Join(project, "layouts"), "inside the project's layouts/"},
+		{"/", "contains the project"},
+	}
+	for _, tt := range tests {
+		err := CheckOutput(project, tt.out)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckOutput(%s) = %v, want accepted", tt.out, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("CheckOutput(%s) = %v, want an error containing %q", tt.out, err, tt.want)
+		case tt.want != "":
+			var ue *UsageError
+			if !errors.As(err, &ue) {
+				t.Errorf("CheckOutput(%s) returned %T, want a UsageError", tt.out, err)
+			}
+		}
+	}
+}
+
+func read(t *testing.T, p string) string {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestWriteReplacesOwnOutput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if err := Write(out, []File{{"a/index.html", []byte("one")}, {"old.html", []byte("old")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(out, []File{{"a/index.html", []byte("two")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "a/index.html")); got != "two" {
+		t.Errorf("a/index.html = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "old.html")); !os.IsNotExist(err) {
+		t.Errorf("a file of the previous build survived: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("staging or old folders left behind: %v", entries)
+	}
+}
+
+func TestWriteRefusesStrangers(t *testing.T) {
+	for name, setup := range map[string]func(out string){
+		"no manifest": func(out string) {
+			os.MkdirAll(out, 0o755)
+			os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644)
+		},
+		"git folder in own output": func(out string) {
+			Write(out, []File{{"index.html", []byte("x")}})
+			os.MkdirAll(filepath.Join(out, ".git"), 0o755)
+			os.WriteFile(filepath.Join(out, ".git", "HEAD"), []byte("ref"), 0o644)
+		},
+		"symlink to the author's files": func(out string) {
+			Write(out, []File{{"index.html", []byte("x")}})
+			os.Symlink(t.TempDir(), filepath.Join(out, "docs"))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "public")
+			setup(out)
+			before := snapshot(t, out)
+			err := Write(out, []File{{"index.html", []byte("new")}})
+			var ue *UsageError
+			if !errors.As(err, &ue) {
+				t.Fatalf("Write = %v, want a UsageError", err)
+			}
+			if after := snapshot(t, out); after != before {
+				t.Errorf("the refused folder changed:\n%s\n---\n%s", before, after)
+			}
+		})
+	}
+}
+
+func TestFailedWriteKeepsPreviousSite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if err := Write(out, []File{{"index.html", []byte("good")}}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, out)
+	err := Write(out, []File{{"index.html", []byte("bad")}, {"../escape.html", []byte("x")}})
+	if err == nil {
+		t.Fatal("a write outside the output folder was accepted")
+	}
+	if after := snapshot(t, out); after != before {
+		t.Errorf("a failed write changed the previous site")
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(out), "escape.html")); !os.IsNotExist(err) {
+		t.Error("a file was written outside the output folder")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("staging folder left behind: %v", entries)
+	}
+}
+
+// snapshot lists a tree's paths, modes and contents, without following
+// links.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b.WriteString(rel + " " + fi.Mode().String())
+		if fi.Mode().IsRegular() {
+			data, _ := os.ReadFile(p)
+			b.WriteString(" " + string(data))
+		}
+		b.WriteString("\n")
+		return nil
+	})
+	return b.String()
+}
