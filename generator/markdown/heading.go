@@ -56,8 +56,8 @@ func trailingAttributes(line []byte) ([]ast.Attribute, int, bool) {
 	if loc == nil {
 		return nil, 0, false
 	}
-	inner := strings.Fields(string(line[loc[2]:loc[3]]))
-	if len(inner) == 0 {
+	inner, ok := fields(string(line[loc[2]:loc[3]]))
+	if !ok || len(inner) == 0 {
 		return nil, 0, false
 	}
 	var attrs []ast.Attribute
@@ -80,6 +80,39 @@ func trailingAttributes(line []byte) ([]ast.Attribute, int, bool) {
 		attrs = append(attrs, ast.Attribute{Name: []byte("class"), Value: []byte(strings.Join(classes, " "))})
 	}
 	return attrs, loc[0], true
+}
+
+// fields splits an attribute block at spaces outside quotes.
+func fields(s string) ([]string, bool) {
+	var out []string
+	var cur strings.Builder
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			cur.WriteRune(r)
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+			cur.WriteRune(r)
+		case r == ' ' || r == '\t':
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if quote != 0 {
+		return nil, false
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out, true
 }
 
 // blockParsers are goldmark's defaults with haven's ATX heading parser.

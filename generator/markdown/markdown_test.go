@@ -1,0 +1,174 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"haven/generator/diag"
+)
+
+func parse(t testing.TB, src string) (*Doc, []string, string) {
+	t.Helper()
+	md := New(Options{})
+	lines := diag.NewLines("p.md", []byte(src))
+	var diags diag.List
+	doc := md.Parse([]byte(src), lines.Pos, &diags)
+	var ds []string
+	for _, d := range diags.Sorted() {
+		ds = append(ds, d.String())
+	}
+	var out bytes.Buffer
+	if err := md.Render(&out, doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc, ds, out.String()
+}
+
+func TestHeadingAttributes(t *testing.T) {
+	tests := []struct {
+		in, id, text, duration, html string
+	}{
+		{"## Check-in {duration=10m}", "check-in", "Check-in", "10m", `<h2 id="check-in">Check-in</h2>`},
+		{"## Check-in {duration=\"1h 30m\"}", "check-in", "Check-in", "1h 30m", `<h2 id="check-in">Check-in</h2>`},
+		{"## Welcome {#hello .intro duration=5}", "hello", "Welcome", "5", `<h2 id="hello" class="intro">Welcome</h2>`},
+		{"## Using {braces} here", "using-braces-here", "Using {braces} here", "", `<h2 id="using-braces-here">Using {braces} here</h2>`},
+		{"## Set {x}", "set-x", "Set {x}", "", `<h2 id="set-x">Set {x}</h2>`},
+		{"## Café & *tea* {duration=10m}", "café-tea", "Café & tea", "10m", `<h2 id="café-tea">Café &amp; <em>tea</em></h2>`},
+		{"## Main", "main", "Main", "", `<h2 id="main">Main</h2>`},
+		{"## Haven main", "section-haven-main", "Haven main", "", `<h2 id="section-haven-main">Haven main</h2>`},
+		{"Setext {duration=5m}\n---", "setext-duration5m", "Setext {duration=5m}", "", `<h2 id="setext-duration5m">Setext {duration=5m}</h2>`},
+	}
+	for _, tt := range tests {
+		doc, ds, html := parse(t, tt.in+"\n")
+		if len(ds) > 0 {
+			t.Errorf("%q: diagnostics %v", tt.in, ds)
+		}
+		if len(doc.Headings) != 1 {
+			t.Fatalf("%q: %d headings", tt.in, len(doc.Headings))
+		}
+		h := doc.Headings[0]
+		if h.ID != tt.id || h.Text != tt.text || h.Duration != tt.duration {
+			t.Errorf("%q: got id %q text %q duration %q; want %q %q %q", tt.in, h.ID, h.Text, h.Duration, tt.id, tt.text, tt.duration)
+		}
+		if strings.TrimSpace(html) != tt.html {
+			t.Errorf("%q: rendered %q, want %q", tt.in, strings.TrimSpace(html), tt.html)
+		}
+	}
+}
+
+func TestHeadingIDsUnique(t *testing.T) {
+	doc, ds, _ := parse(t, "## Break {duration=10m}\n\n## Break {duration=5m}\n\n## Break\n")
+	if len(ds) > 0 {
+		t.Fatalf("diagnostics %v", ds)
+	}
+	var ids []string
+	for _, h := range doc.Headings {
+		ids = append(ids, h.ID)
+	}
+	if strings.Join(ids, " ") != "break break-1 break-2" {
+		t.Errorf("ids %v", ids)
+	}
+	_, ds, _ = parse(t, "## A {#same}\n\n## B {#same}\n")
+	if len(ds) != 1 || !strings.Contains(ds[0], `p.md:3:1: error: two headings have the id "same" (the other is on line 1)`) {
+		t.Errorf("duplicate explicit ids: %v", ds)
+	}
+}
+
+func TestUnsafeMarkdown(t *testing.T) {
+	_, ds, html := parse(t, "<script>alert(1)</script>\n\nA <b onclick=x>b</b>.\n\n## H {style=\"color:red\" onclick=\"x()\"}\n\n[x](javascript:alert(1))\n")
+	for _, bad := range []string{"<script", "onclick", "style=", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("rendered HTML contains %q:\n%s", bad, html)
+		}
+	}
+	want := []string{
+		"p.md:1:1: warning: raw HTML is left out of the page: <script>alert(1)</script> (write it in Markdown instead; haven never publishes HTML from pages)",
+		"p.md:3:3: warning: raw HTML is left out of the page: <b onclick=x> (write it in Markdown instead; haven never publishes HTML from pages)",
+		"p.md:3:17: warning: raw HTML is left out of the page: </b> (write it in Markdown instead; haven never publishes HTML from pages)",
+		`p.md:5:1: warning: heading attribute "onclick" is not allowed and was removed (headings may carry {#id}, {.class} and {duration=10m})`,
+		`p.md:5:1: warning: heading attribute "style" is not allowed and was removed (headings may carry {#id}, {.class} and {duration=10m})`,
+	}
+	if strings.Join(ds, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(ds, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestNotUTF8(t *testing.T) {
+	_, ds, _ := parse(t, "Caf\xe9 au lait\n")
+	if len(ds) != 1 || !strings.Contains(ds[0], "p.md:1:4: error: the text is not UTF-8") {
+		t.Errorf("diagnostics %v", ds)
+	}
+}
+
+func TestLinkPositions(t *testing.T) {
+	doc, _, _ := parse(t, "Intro.\n\nSee [a](a.md) and ![b](b.png)\nand <https://x.org>.\n")
+	var got []string
+	for _, l := range doc.Links {
+		got = append(got, l.Dest+"@"+l.Pos.String())
+	}
+	want := "a.md@p.md:3:5 b.png@p.md:3:19 https://x.org@p.md:4:5"
+	if strings.Join(got, " ") != want {
+		t.Errorf("links %v, want %s", got, want)
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := map[string]string{
+		"Check-in and breathing": "check-in-and-breathing",
+		"Check-in & breathing":   "check-in-breathing",
+		"  Spaces  ":             "spaces",
+		"Ünïcödé":                "ünïcödé",
+		"a_b--c":                 "a-b-c",
+		"100% sure!":             "100-sure",
+		"日本語":                    "日本語",
+		"***":                    "",
+	}
+	for in, want := range tests {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPathological checks that inputs known to be slow in Markdown parsers
+// finish quickly.
+func TestPathological(t *testing.T) {
+	inputs := map[string]string{
+		"nested lists":    strings.Repeat("- ", 20000) + "x\n",
+		"nested quotes":   strings.Repeat(">", 20000) + " x\n",
+		"unclosed links":  strings.Repeat("[a", 20000) + "\n",
+		"nested brackets": strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n",
+		"emphasis":        strings.Repeat("*a **b ", 10000) + "\n",
+		"callouts":        strings.Repeat("::: note\n", 5000),
+		"backticks":       strings.Repeat("`a``", 10000) + "\n",
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		parse(t, in)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s took %v", name, d)
+		}
+	}
+}
+
+func FuzzMarkdown(f *testing.F) {
+	for _, s := range []string{"## A {duration=10m}\n", "::: note\nx\n:::\n", "[a](b.md#c)", "<script>", "| a |\n|---|\n| b |\n", "Term\n: def\n", "x[^1]\n\n[^1]: y\n"} {
+		f.Add(s)
+	}
+	md := New(Options{})
+	f.Fuzz(func(t *testing.T, in string) {
+		lines := diag.NewLines("f.md", []byte(in))
+		var diags diag.List
+		doc := md.Parse([]byte(in), lines.Pos, &diags)
+		var out bytes.Buffer
+		if err := md.Render(&out, doc); err != nil {
+			t.Fatal(err)
+		}
+		html := out.String()
+		if strings.Contains(html, "<script") || strings.Contains(strings.ToLower(html), "href=\"javascript:") {
+			t.Fatalf("unsafe output: %s", html)
+		}
+	})
+}
