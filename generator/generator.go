@@ -35,6 +35,9 @@ type Options struct {
 	Strict bool
 	// Check validates everything and writes nothing.
 	Check bool
+	// Edition builds one edition, "facilitator" or "participant"; both
+	// when empty.
+	Edition string
 }
 
 // Step is a named stage of the build and how long it took.
@@ -49,21 +52,39 @@ type Result struct {
 	Diagnostics []diag.Diagnostic
 	// Errors counts the diagnostics that fail the build.
 	Errors int
-	// Pages is how many pages each edition has; Files how many files were
-	// written in all.
+	// Pages is how many pages the editions have together; Files how many
+	// files were written in all.
 	Pages int
 	Files int
+	// Editions says what each edition holds.
+	Editions []EditionResult
 	// OutDir is the absolute output folder; Entry the page to open.
 	OutDir string
 	Entry  string
 	Steps  []Step
 }
 
+// EditionResult describes one edition of a build.
+type EditionResult struct {
+	Name  string
+	Pages int
+}
+
 // OK reports whether the build succeeded.
 func (r *Result) OK() bool { return r.Errors == 0 }
 
-// Editions that haven writes, each into its own folder of the output.
-var facilitatorEdition = render.Edition{Name: "facilitator", Label: "Facilitator edition"}
+// editions returns the editions to build.
+func editions(name string) ([]render.Edition, error) {
+	switch name {
+	case "", "both", "all":
+		return []render.Edition{render.Facilitator, render.Participant}, nil
+	case render.Facilitator.Name:
+		return []render.Edition{render.Facilitator}, nil
+	case render.Participant.Name:
+		return []render.Edition{render.Participant}, nil
+	}
+	return nil, &publish.UsageError{Msg: fmt.Sprintf("unknown edition %q: use facilitator or participant (or leave it out to build both)", name)}
+}
 
 // Build builds the project. Content problems are reported in the Result;
 // the error is for problems that stop the build before it can look at the
@@ -81,7 +102,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if out, err = filepath.Abs(out); err != nil {
 		return nil, err
 	}
-	res := &Result{OutDir: out, Entry: filepath.Join(out, facilitatorEdition.Name, "index.html")}
+	eds, err := editions(opts.Edition)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{OutDir: out, Entry: filepath.Join(out, eds[0].Name, "index.html")}
+	if len(eds) > 1 {
+		res.Entry = filepath.Join(out, "index.html")
+	}
 	if !opts.Check {
 		if err := publish.CheckOutput(dir, out); err != nil {
 			return nil, err
@@ -107,7 +135,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	cfg := meta.DecodeConfig(proj.ConfigName, proj.Config, &diags)
-	md := markdown.New(markdown.Options{})
+	md := markdown.New(markdown.Options{ActivityLabel: render.ActivityLabel})
 	var parsed []programme.Parsed
 	var assets []programme.Asset
 	step("parse", func() {
@@ -137,10 +165,22 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	var files []publish.File
 	if !diags.HasErrors() {
 		step("render", func() {
-			r := &render.Renderer{Prog: prog, Theme: th, MD: md, Edition: facilitatorEdition}
-			outputs := r.Site(&diags)
-			res.Pages = len(prog.Pages)
-			files = collect(facilitatorEdition.Name, outputs, opts.Minify, &diags)
+			for _, ed := range eds {
+				view := programme.Edition(prog, ed.Participant)
+				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed}
+				outputs := r.Site(&diags)
+				res.Pages += len(view.Pages)
+				res.Editions = append(res.Editions, EditionResult{Name: ed.Name, Pages: len(view.Pages)})
+				files = append(files, collect(ed.Name+"/", outputs, opts.Minify, &diags)...)
+			}
+			if len(eds) > 1 {
+				o, err := render.Editions(th, prog, eds)
+				if err != nil {
+					diags.Errorf(diag.Position{File: "theme:layouts/editions.html"}, "%v", err)
+					return
+				}
+				files = append(files, collect("", []render.Output{o}, opts.Minify, &diags)...)
+			}
 		})
 	}
 	if err := ctx.Err(); err != nil {
@@ -187,9 +227,9 @@ func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) programme
 	return p
 }
 
-// collect minifies and places an edition's outputs under its folder, and
-// refuses two outputs with one path.
-func collect(edition string, outputs []render.Output, minify bool, diags *diag.List) []publish.File {
+// collect minifies and places an edition's outputs under its folder
+// (prefix), and refuses two outputs with one path.
+func collect(prefix string, outputs []render.Output, minify bool, diags *diag.List) []publish.File {
 	var mf *publish.Minifier
 	if minify {
 		mf = publish.NewMinifier()
@@ -215,7 +255,7 @@ func collect(edition string, outputs []render.Output, minify bool, diags *diag.L
 				data = m
 			}
 		}
-		files = append(files, publish.File{Path: edition + "/" + o.Path, Data: data})
+		files = append(files, publish.File{Path: prefix + o.Path, Data: data})
 	}
 	return files
 }

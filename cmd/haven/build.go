@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"haven/generator"
@@ -19,6 +20,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	quiet := fs.Bool("quiet", false, "print only problems")
 	format := fs.String("format", "text", "diagnostics format: text or json")
+	edition := fs.String("edition", "", "build one edition only: facilitator or participant (default: both)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: haven build [DIR] [options]\n\nBuilds the programme in DIR (default: this folder) into DIR/public.\n\nOptions:\n")
 		fs.PrintDefaults()
@@ -39,7 +41,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	start := time.Now()
-	res, err := generator.Build(ctx, generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict})
+	res, err := generator.Build(ctx, generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict, Edition: *edition})
 	if res != nil {
 		printDiagnostics(stderr, *format, res.Diagnostics)
 	}
@@ -56,8 +58,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitContent
 	}
 	if !*quiet {
+		var parts []string
+		for _, e := range res.Editions {
+			parts = append(parts, fmt.Sprintf("the %s edition (%s)", e.Name, plural(e.Pages, "page", "pages")))
+		}
 		fmt.Fprintf(stdout, "Built %s into %s in %s. Open %s\n",
-			plural(res.Pages, "page", "pages"), display(res.OutDir), time.Since(start).Round(time.Millisecond), display(res.Entry))
+			strings.Join(parts, " and "), display(res.OutDir), time.Since(start).Round(time.Millisecond), display(res.Entry))
 	}
 	return exitOK
 }

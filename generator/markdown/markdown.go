@@ -18,6 +18,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
@@ -31,21 +32,42 @@ type Options struct {
 	// CalloutLabels maps a callout kind to the label shown on it. Missing
 	// kinds use the English defaults.
 	CalloutLabels map[string]string
+	// ActivityLabel writes the time shown beside an activity heading
+	// ("18:40 · 15 minutes"); nil shows nothing.
+	ActivityLabel func(*ActivityTime) string
 }
 
-// Markdown is the configured pipeline.
+// Markdown is the configured pipeline: one parser, and one renderer per
+// edition.
 type Markdown struct {
 	md goldmark.Markdown
+	// participant renders the participant edition: facilitator callouts
+	// are left out.
+	participant goldmark.Markdown
 }
+
+// FacilitatorKind is the callout kind that only the facilitator edition
+// shows.
+const FacilitatorKind = "facilitator"
 
 // New configures goldmark with the extensions haven documents: GFM tables,
 // strikethrough, task lists and autolinks; footnotes; definition lists;
 // typographic quotes; heading ids and attributes; callouts. Raw HTML is never
 // rendered (goldmark's safe mode, which also refuses dangerous URLs).
 func New(opts Options) *Markdown {
+	return &Markdown{
+		md:          newGoldmark(opts, false),
+		participant: newGoldmark(opts, true),
+	}
+}
+
+func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 	var copts []callout.Option
 	if opts.CalloutLabels != nil {
 		copts = append(copts, callout.WithLabels(opts.CalloutLabels))
+	}
+	if participant {
+		copts = append(copts, callout.WithHidden(FacilitatorKind))
 	}
 	p := parser.NewParser(
 		parser.WithBlockParsers(blockParsers()...),
@@ -66,8 +88,11 @@ func New(opts Options) *Markdown {
 			extension.Typographer,
 			callout.New(copts...),
 		),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+			util.Prioritized(&activityRenderer{label: opts.ActivityLabel}, 500),
+		)),
 	)
-	return &Markdown{md: md}
+	return md
 }
 
 // Heading is a heading of a page.
@@ -110,13 +135,14 @@ type Doc struct {
 }
 
 // IDs returns the set of element ids the page will carry, for anchor
-// checks.
-func (d *Doc) IDs() map[string]bool {
+// checks: in the facilitator edition, or when participant is set, in the
+// participant edition (ids inside facilitator callouts left out).
+func (d *Doc) IDs(participant bool) map[string]bool {
 	ids := make(map[string]bool, len(d.Headings))
-	for _, h := range d.Headings {
-		ids[h.ID] = true
-	}
 	ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*callout.Callout); ok && participant && c.CalloutKind == FacilitatorKind {
+			return ast.WalkSkipChildren, nil
+		}
 		if entering {
 			if v, ok := n.AttributeString("id"); ok {
 				if b, ok := v.([]byte); ok {
@@ -334,9 +360,24 @@ func plainText(n ast.Node, src []byte) string {
 // PlainText returns the text of any node of doc, without markup.
 func (d *Doc) PlainText(n ast.Node) string { return plainText(n, d.Source) }
 
-// Render writes the HTML of doc to w.
-func (m *Markdown) Render(w io.Writer, doc *Doc) error {
+// Render writes the HTML of doc to w, for the facilitator edition or, when
+// participant is set, for the participant edition.
+func (m *Markdown) Render(w io.Writer, doc *Doc, participant bool) error {
+	if participant {
+		return m.participant.Renderer().Render(w, doc.Source, doc.Root)
+	}
 	return m.md.Renderer().Render(w, doc.Source, doc.Root)
+}
+
+// InFacilitatorCallout reports whether a node sits inside a facilitator
+// callout, and so is left out of the participant edition.
+func InFacilitatorCallout(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if c, ok := p.(*callout.Callout); ok && c.CalloutKind == FacilitatorKind {
+			return true
+		}
+	}
+	return false
 }
 
 // SetDestination replaces a link's or image's destination.

@@ -20,7 +20,7 @@ func parse(t testing.TB, src string) (*Doc, []string, string) {
 		ds = append(ds, d.String())
 	}
 	var out bytes.Buffer
-	if err := md.Render(&out, doc); err != nil {
+	if err := md.Render(&out, doc, false); err != nil {
 		t.Fatal(err)
 	}
 	return doc, ds, out.String()
@@ -163,7 +163,7 @@ func FuzzMarkdown(f *testing.F) {
 		var diags diag.List
 		doc := md.Parse([]byte(in), lines.Pos, &diags)
 		var out bytes.Buffer
-		if err := md.Render(&out, doc); err != nil {
+		if err := md.Render(&out, doc, false); err != nil {
 			t.Fatal(err)
 		}
 		html := out.String()

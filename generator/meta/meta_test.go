@@ -234,3 +234,37 @@ func FuzzSplitPage(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeConfig(t *testing.T) {
+	var diags diag.List
+	c := DecodeConfig("haven.yaml", []byte("title: T\nmax_group_size: 8\nmax_duration: 2h\nparticipant_agenda: false\nsession_defaults:\n  delivery: [group]\n  group_size: 4-6\n"), &diags)
+	if diags.Len() > 0 {
+		t.Fatalf("diagnostics %v", diags.Sorted())
+	}
+	if c.Title != "T" || c.MaxGroupSize != 8 || c.MaxDuration != 120 || c.ParticipantAgenda || c.Language != "en-GB" {
+		t.Errorf("decoded %+v", c)
+	}
+	p := &Page{Keys: map[string]diag.Position{"group_size": {}}, GroupSize: GroupSize{2, 3}}
+	c.ApplyDefaults(p)
+	if len(p.Delivery) != 1 || p.GroupSize != (GroupSize{2, 3}) {
+		t.Errorf("defaults applied wrongly: %+v", p)
+	}
+	if d := c.Position("max_group_size"); d.String() != "haven.yaml:2:1" {
+		t.Errorf("position %v", d)
+	}
+
+	diags = diag.List{}
+	DecodeConfig("haven.yaml", []byte("titel: T\nsession_defaults:\n  title: x\nparticipant_agenda: yes\n"), &diags)
+	var got []string
+	for _, d := range diags.Sorted() {
+		got = append(got, d.String())
+	}
+	want := []string{
+		`haven.yaml:1:1: error: unknown key "titel" (did you mean "title"?)`,
+		`haven.yaml:3:3: error: unknown key "title" (put your own data under ` + "`params:`" + `)`,
+		`haven.yaml:4:21: error: participant_agenda must be true or false, not "yes" (write true or false)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("config diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -169,6 +169,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 
 	checkCollisions(prog, diags)
 	Link(prog)
+	prepareSessions(prog, diags)
 	resolveLinks(prog, diags)
 	return prog
 }

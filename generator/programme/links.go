@@ -33,13 +33,18 @@ func resolveLinks(prog *Programme, diags *diag.List) {
 	for _, a := range prog.Assets {
 		assets[a.Source] = a
 	}
-	ids := map[*Page]map[string]bool{}
-	idsOf := func(p *Page) map[string]bool {
-		if m, ok := ids[p]; ok {
+	type idKey struct {
+		p           *Page
+		participant bool
+	}
+	ids := map[idKey]map[string]bool{}
+	idsOf := func(p *Page, participant bool) map[string]bool {
+		k := idKey{p, participant}
+		if m, ok := ids[k]; ok {
 			return m
 		}
-		m := p.Doc.IDs()
-		ids[p] = m
+		m := p.Doc.IDs(participant)
+		ids[k] = m
 		return m
 	}
 	known := make([]string, 0, len(pages)+len(assets))
@@ -64,7 +69,7 @@ type resolver struct {
 	pages  map[string]*Page
 	dirs   map[string]*Section
 	assets map[string]*Asset
-	idsOf  func(*Page) map[string]bool
+	idsOf  func(*Page, bool) map[string]bool
 	known  []string
 	diags  *diag.List
 }
@@ -143,9 +148,13 @@ func (r *resolver) resolve(l *markdown.Link) {
 
 	// Same-page anchor.
 	if target == "" {
-		if frag != "" && !r.idsOf(r.page)[frag] {
+		if frag != "" && !r.idsOf(r.page, false)[frag] {
 			r.errorf(l, r.anchorHint(r.page, frag), "%s to #%s: this page has no heading with that id", what, frag)
 			return
+		}
+		if frag != "" && r.participantSees(l) && !r.idsOf(r.page, true)[frag] {
+			r.errorf(l, "move the heading out of the facilitator callout, or the link into one",
+				"%s to #%s: that heading is inside a facilitator callout, which the participant edition leaves out", what, frag)
 		}
 		return
 	}
@@ -188,18 +197,34 @@ func (r *resolver) resolve(l *markdown.Link) {
 	}
 	if toPage != nil {
 		toURL = toPage.URL
-		if frag != "" && !r.idsOf(toPage)[frag] {
+		if frag != "" && !r.idsOf(toPage, false)[frag] {
 			r.errorf(l, r.anchorHint(toPage, frag), "%s to %s: %s has no heading with the id %q", what, dest, toPage.File(), frag)
 			return
 		}
-	} else if frag != "" && !l.Image {
-		// Fragments into other files cannot be checked; keep them.
+		if r.participantSees(l) {
+			switch {
+			case toPage.ForFacilitatorsOnly():
+				r.errorf(l, "put the link inside a ::: facilitator callout, or make the page for everyone",
+					"%s to %s: that page is for facilitators only, so the participant edition would have a broken link", what, dest)
+				return
+			case frag != "" && !r.idsOf(toPage, true)[frag]:
+				r.errorf(l, "move the heading out of the facilitator callout, or the link into one",
+					"%s to %s: that heading is inside a facilitator callout, which the participant edition leaves out", what, dest)
+				return
+			}
+		}
 	}
 	href := RelURL(r.page.URL, toURL)
 	if frag != "" {
 		href += "#" + url.PathEscape(frag)
 	}
 	markdown.SetDestination(l, href)
+}
+
+// participantSees reports whether the participant edition shows this link:
+// it is on a page for everyone and not inside a facilitator callout.
+func (r *resolver) participantSees(l *markdown.Link) bool {
+	return !r.page.ForFacilitatorsOnly() && !markdown.InFacilitatorCallout(l.Node)
 }
 
 func (r *resolver) anchorHint(p *Page, frag string) string {

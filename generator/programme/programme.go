@@ -73,7 +73,10 @@ type Page struct {
 	Section *Section
 	Prev    *Page
 	Next    *Page
-	order   sortKey
+	// Activities are a session's timed activities, in order; empty when
+	// its headings carry no durations.
+	Activities []Activity
+	order      sortKey
 }
 
 // File is the page's path as diagnostics name it.

@@ -37,6 +37,36 @@ type PageData struct {
 	Sessions []SessionItem
 	// Modules is the programme overview on the home page.
 	Modules []ModuleItem
+	// Agenda is a session's timed activities.
+	Agenda []AgendaRow
+	// Materials is a module's materials checklist.
+	Materials []MaterialItem
+	// Editions links each edition, on the page at the output's root.
+	Editions []EditionLink
+}
+
+// AgendaRow is an activity in a session's agenda.
+type AgendaRow struct {
+	// Time is when it runs: clock times when the session has a start
+	// time ("18:30–18:45"), otherwise from the start ("0:00–0:15").
+	Time    string
+	Title   string
+	URL     string
+	Minutes string
+}
+
+// EditionLink is an edition on the page that links both.
+type EditionLink struct {
+	Title string
+	URL   string
+	About string
+}
+
+// MaterialItem is a thing a module's sessions need, with the sessions that
+// need it.
+type MaterialItem struct {
+	Text     string
+	Sessions []Crumb
 }
 
 // SiteData describes the whole site.
@@ -202,11 +232,36 @@ func (r *Renderer) modules(from string) []ModuleItem {
 	return out
 }
 
-func sessions(s *programme.Section) []*programme.Page {
-	var out []*programme.Page
-	for _, p := range s.Pages {
-		if p.Kind == meta.KindSession {
-			out = append(out, p)
+func sessions(s *programme.Section) []*programme.Page { return s.Sessions() }
+
+func agendaRows(p *programme.Page) []AgendaRow {
+	var rows []AgendaRow
+	for _, a := range p.Activities {
+		rows = append(rows, AgendaRow{
+			Time:    TimeRange(a.Offset, a.Minutes, p.Meta.Start),
+			Title:   a.Title,
+			URL:     "#" + a.ID,
+			Minutes: Minutes(a.Minutes),
+		})
+	}
+	return rows
+}
+
+// materials gathers what a module's sessions need, once per item (compared
+// without regard to case), in the order first needed.
+func materials(from string, s *programme.Section) []MaterialItem {
+	var out []MaterialItem
+	index := map[string]int{}
+	for i, p := range s.Sessions() {
+		for _, m := range p.Meta.Materials {
+			key := strings.ToLower(strings.TrimSpace(m))
+			j, ok := index[key]
+			if !ok {
+				j = len(out)
+				index[key] = j
+				out = append(out, MaterialItem{Text: m})
+			}
+			out[j].Sessions = append(out[j].Sessions, Crumb{Title: "Session " + strconv.Itoa(i+1) + ": " + p.Title(), URL: programme.RelURL(from, p.URL)})
 		}
 	}
 	return out

@@ -37,10 +37,20 @@ type Edition struct {
 	Name string
 	// Label is shown in the header: "Facilitator edition".
 	Label string
+	// Participant is set for the participant edition: facilitator
+	// callouts, pages and fields are left out.
+	Participant bool
 }
 
-// Renderer renders one programme with one theme.
+// The two editions.
+var (
+	Facilitator = Edition{Name: "facilitator", Label: "Facilitator edition"}
+	Participant = Edition{Name: "participant", Label: "Participant edition", Participant: true}
+)
+
+// Renderer renders one edition of a programme with one theme.
 type Renderer struct {
+	// Prog is the edition's view of the programme (programme.Edition).
 	Prog    *programme.Programme
 	Theme   *theme.Theme
 	MD      *markdown.Markdown
@@ -88,7 +98,7 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 		}
 	}()
 	var body bytes.Buffer
-	if err := r.MD.Render(&body, p.Doc); err != nil {
+	if err := r.MD.Render(&body, p.Doc, r.Edition.Participant); err != nil {
 		diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
 		return Output{}, false
 	}
@@ -115,9 +125,13 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 		if total := sectionMinutes(p.Section); total > 0 {
 			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
 		}
+		d.Materials = materials(p.URL, p.Section)
 	case meta.KindSession:
 		d.KindLabel = r.sessionLabel(p)
 		d.Facts = sessionFacts(p.Meta)
+		if !r.Edition.Participant || r.Prog.Config.ParticipantAgenda {
+			d.Agenda = agendaRows(p)
+		}
 	case meta.KindAgreement:
 		d.KindLabel = "Group agreement"
 	}
@@ -142,6 +156,7 @@ func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, 
 		if total := sectionMinutes(s); total > 0 {
 			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
 		}
+		d.Materials = materials(s.URL, s)
 	}
 	d.Breadcrumbs = []Crumb{{Title: "Home", URL: programme.RelURL(s.URL, "index.html")}}
 	data, err := r.execute(kind, d)
@@ -150,6 +165,31 @@ func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, 
 		return Output{}, false
 	}
 	return Output{Path: s.URL, Data: data, Source: programme.ContentPrefix + s.Dir + "/"}, true
+}
+
+// Editions renders the page at the output's root that links to each
+// edition, for a build of both.
+func Editions(th *theme.Theme, prog *programme.Programme, editions []Edition) (Output, error) {
+	d := &PageData{
+		Site:  SiteData{Title: prog.Title, Language: prog.Language},
+		Kind:  "editions",
+		Title: prog.Title,
+		CSP:   CSP,
+		Root:  editions[len(editions)-1].Name + "/",
+	}
+	for _, e := range editions {
+		about := "Everything, including the notes, pages and preparation meant for facilitators."
+		if e.Participant {
+			about = "For participants: without facilitator notes, facilitator-only pages or preparation."
+		}
+		d.Editions = append(d.Editions, EditionLink{Title: e.Label, URL: e.Name + "/index.html", About: about})
+	}
+	r := &Renderer{Theme: th}
+	data, err := r.execute("editions", d)
+	if err != nil {
+		return Output{}, fmt.Errorf("the editions template failed: %w", err)
+	}
+	return Output{Path: "index.html", Data: data, Source: "theme:layouts/editions.html"}, nil
 }
 
 func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {

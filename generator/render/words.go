@@ -3,6 +3,9 @@ package render
 import (
 	"fmt"
 	"strings"
+
+	"haven/generator/markdown"
+	"haven/generator/programme"
 )
 
 // Minutes writes a length of time for people: "45 minutes", "1 hour",
@@ -75,4 +78,22 @@ func GroupSize(lo, hi int) string {
 		return fmt.Sprintf("%d people", lo)
 	}
 	return fmt.Sprintf("%d to %d people", lo, hi)
+}
+
+// Clock writes minutes from a session's start as h:mm ("0:15", "1:05").
+func Clock(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
+
+// TimeRange writes when an activity runs: "18:30–18:45" from a clock
+// start, or "0:00–0:15" from the start of the session.
+func TimeRange(offset, minutes int, start string) string {
+	if start != "" {
+		return programme.ClockAdd(start, offset) + "–" + programme.ClockAdd(start, offset+minutes)
+	}
+	return Clock(offset) + "–" + Clock(offset+minutes)
+}
+
+// ActivityLabel is shown beside each activity heading:
+// "18:30–18:45 · 15 minutes".
+func ActivityLabel(t *markdown.ActivityTime) string {
+	return TimeRange(t.Offset, t.Minutes, t.Start) + " · " + Minutes(t.Minutes)
 }

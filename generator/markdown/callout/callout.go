@@ -137,6 +137,7 @@ type Option func(*config)
 
 type config struct {
 	labels map[string]string
+	hidden map[string]bool
 }
 
 func newConfig(opts []Option) *config {
@@ -161,6 +162,20 @@ func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
 		for k, v := range labels {
 			c.labels[toLowerASCII(k)] = v
+		}
+	}
+}
+
+// WithHidden leaves callouts of the given kinds out of the output entirely,
+// with everything inside them. haven's participant edition hides
+// "facilitator".
+func WithHidden(kinds ...string) Option {
+	return func(c *config) {
+		if c.hidden == nil {
+			c.hidden = map[string]bool{}
+		}
+		for _, k := range kinds {
+			c.hidden[toLowerASCII(k)] = true
 		}
 	}
 }

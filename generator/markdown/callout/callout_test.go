@@ -757,3 +757,23 @@ func FuzzCallout(f *testing.F) {
 		}
 	})
 }
+
+func TestWithHidden(t *testing.T) {
+	md := goldmark.New(goldmark.WithExtensions(New(WithHidden("facilitator"))))
+	var out bytes.Buffer
+	src := "Before.\n\n::: facilitator Secret\nOnly for *you*.\n\n::: note\nNested inside.\n:::\n:::\n\n::: tip\nShown.\n:::\n"
+	if err := md.Convert([]byte(src), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, hidden := range []string{"Secret", "Only for", "Nested inside", "callout-facilitator", "callout-note"} {
+		if strings.Contains(got, hidden) {
+			t.Errorf("hidden callout leaked %q:\n%s", hidden, got)
+		}
+	}
+	for _, shown := range []string{"Before.", "Shown.", "callout-tip"} {
+		if !strings.Contains(got, shown) {
+			t.Errorf("output lost %q:\n%s", shown, got)
+		}
+	}
+}

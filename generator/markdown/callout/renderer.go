@@ -8,6 +8,7 @@ import (
 
 type htmlRenderer struct {
 	labels map[string]string
+	hidden map[string]bool
 }
 
 // NewHTMLRenderer returns a renderer.NodeRenderer that renders [Callout]
@@ -24,7 +25,8 @@ type htmlRenderer struct {
 // rendered. [New] registers it; use it directly only to assemble a renderer
 // by hand.
 func NewHTMLRenderer(opts ...Option) renderer.NodeRenderer {
-	return &htmlRenderer{labels: newConfig(opts).labels}
+	c := newConfig(opts)
+	return &htmlRenderer{labels: c.labels, hidden: c.hidden}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.RegisterFuncs.
@@ -37,6 +39,9 @@ func (r *htmlRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 }
 
 func (r *htmlRenderer) renderCallout(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if r.hidden[toLowerASCII(node.(*Callout).CalloutKind)] {
+		return ast.WalkSkipChildren, nil
+	}
 	if !entering {
 		_, _ = w.WriteString("</div>\n")
 		return ast.WalkContinue, nil
