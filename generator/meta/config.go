@@ -154,4 +154,3 @@ func (c *Config) Position(key string) diag.Position {
 	}
 	return diag.Position{File: c.File}
 }
-
