@@ -18,6 +18,7 @@ import (
 	"haven/generator/programme"
 	"haven/generator/publish"
 	"haven/generator/render"
+	"haven/generator/search"
 	"haven/generator/source"
 	"haven/generator/theme"
 	"haven/themes"
@@ -68,6 +69,8 @@ type Result struct {
 type EditionResult struct {
 	Name  string
 	Pages int
+	// SearchBytes is the size of the search index, before minifying.
+	SearchBytes int
 }
 
 // OK reports whether the build succeeded.
@@ -169,8 +172,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 				view := programme.Edition(prog, ed.Participant)
 				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed}
 				outputs := r.Site(&diags)
+				index, stats := search.Build(r.Search)
+				for _, f := range index {
+					outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index"})
+				}
 				res.Pages += len(view.Pages)
-				res.Editions = append(res.Editions, EditionResult{Name: ed.Name, Pages: len(view.Pages)})
+				res.Editions = append(res.Editions, EditionResult{Name: ed.Name, Pages: len(view.Pages), SearchBytes: stats.Bytes})
 				files = append(files, collect(ed.Name+"/", outputs, opts.Minify, &diags)...)
 			}
 			if len(eds) > 1 {

@@ -15,6 +15,7 @@ import (
 	"haven/generator/markdown"
 	"haven/generator/meta"
 	"haven/generator/programme"
+	"haven/generator/search"
 	"haven/generator/theme"
 )
 
@@ -55,6 +56,9 @@ type Renderer struct {
 	Theme   *theme.Theme
 	MD      *markdown.Markdown
 	Edition Edition
+
+	// Search collects, as pages are rendered, what the search index needs.
+	Search []search.Page
 }
 
 // Funcs are the template functions available to layouts.
@@ -102,6 +106,8 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 		diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
 		return Output{}, false
 	}
+	r.Search = append(r.Search, search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p),
+		Summary: p.Meta.Summary, Body: body.Bytes()})
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
@@ -144,6 +150,13 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 		return Output{}, false
 	}
 	return Output{Path: p.URL, Data: data, Source: p.File()}, true
+}
+
+func moduleOf(p *programme.Page) string {
+	if p.Section == nil || p.Section.IsRoot() || p.Section.Index == p {
+		return ""
+	}
+	return p.Section.Title
 }
 
 // sectionPage renders the listing page of a folder that has no index.md.

@@ -1,0 +1,95 @@
+package search
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestTerms(t *testing.T) {
+	tests := map[string]string{
+		"Café au LAIT":              "cafe au lait",
+		"Check-in & breathing":      "check in breathing",
+		"don’t a b":                 "don",
+		"Ünïcödé 42 x":              "unicode 42",
+		"日本語の文":                     "日本語の文",
+		"<script>alert(1)</script>": "script alert script",
+	}
+	for in, want := range tests {
+		if got := strings.Join(Terms(in), " "); got != want {
+			t.Errorf("Terms(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	body := `<p>Intro <em>text</em>.</p>
+<h2 id="welcome">Welcome <span class="activity-time">18:30–18:40 · 10 minutes</span></h2>
+<div class="callout callout-say" role="note"><p class="callout-label"><span class="callout-kind">Say</span></p><p>Hello &amp; welcome.</p></div>
+<h3 id="sub">Sub part</h3><p>Deeper.</p>
+<h4 id="small">Small</h4><p>Still in sub.</p>`
+	secs := split([]byte(body))
+	var got []string
+	for _, s := range secs {
+		got = append(got, s.anchor+"|"+collapse(s.heading)+"|"+collapse(s.text.String()))
+	}
+	want := []string{"||Intro text.", "welcome|Welcome|Hello & welcome.", "sub|Sub part|Deeper. Small Still in sub."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sections:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// decode reads a script file's JSON argument.
+func decode(t *testing.T, data []byte, v any) {
+	t.Helper()
+	s := string(data)
+	start, end := strings.Index(s, "("), strings.LastIndex(s, ")")
+	arg := s[start+1 : end]
+	if i := strings.Index(arg, ","); i >= 0 && !strings.HasPrefix(arg, "{") {
+		arg = arg[i+1:]
+	}
+	if err := json.Unmarshal([]byte(arg), v); err != nil {
+		t.Fatalf("%v in %s", err, s)
+	}
+}
+
+func TestBuildWeightsAndEscaping(t *testing.T) {
+	files, st := Build([]Page{
+		{Title: "Breathing <script>", URL: "a.html", Module: "M", Body: []byte(`<p>calm words</p><h2 id="h">Calm corner</h2><p>breathing again</p>`)},
+		{Title: "Other", URL: "b.html", Body: []byte(`<p>calm</p>`)},
+	})
+	if st.Pages != 2 || st.Sections != 3 {
+		t.Fatalf("stats %+v", st)
+	}
+	byPath := map[string][]byte{}
+	for _, f := range files {
+		byPath[f.Path] = f.Data
+		if strings.Contains(string(f.Data), "<") {
+			t.Errorf("%s contains a raw <: %s", f.Path, f.Data)
+		}
+	}
+	var idx struct {
+		Pages    [][]any        `json:"pages"`
+		Sections [][]any        `json:"sections"`
+		Shards   map[string]int `json:"shards"`
+		Texts    int            `json:"texts"`
+		KeyLen   int            `json:"keylen"`
+	}
+	decode(t, byPath["search/index.js"], &idx)
+	if len(idx.Pages) != 2 || len(idx.Sections) != 3 || idx.KeyLen != 0 || len(idx.Shards) != 1 || idx.Texts != 1 {
+		t.Fatalf("index %+v", idx)
+	}
+	var terms map[string][]int
+	decode(t, byPath["search/t-0.js"], &terms)
+	if got := terms["breathing"]; len(got) != 4 || got[0] != 0 || got[1] != WeightTitle || got[2] != 1 || got[3] != WeightBody {
+		t.Errorf("breathing postings %v", got)
+	}
+	if got := terms["calm"]; len(got) != 6 || got[3] != WeightHeading {
+		t.Errorf("calm postings %v", got)
+	}
+	var texts []string
+	decode(t, byPath["search/x-0.js"], &texts)
+	if len(texts) != 3 || texts[1] != "breathing again" {
+		t.Errorf("texts %q", texts)
+	}
+}
