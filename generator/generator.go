@@ -15,6 +15,7 @@ import (
 	"haven/generator/diag"
 	"haven/generator/markdown"
 	"haven/generator/meta"
+	"haven/generator/pack"
 	"haven/generator/programme"
 	"haven/generator/publish"
 	"haven/generator/render"
@@ -170,7 +171,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		step("render", func() {
 			for _, ed := range eds {
 				view := programme.Edition(prog, ed.Participant)
-				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed}
+				packName := packName(prog.Title, ed.Name)
+				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Pack: packName + ".zip"}
 				outputs := r.Site(&diags)
 				index, stats := search.Build(r.Search)
 				for _, f := range index {
@@ -178,7 +180,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 				}
 				res.Pages += len(view.Pages)
 				res.Editions = append(res.Editions, EditionResult{Name: ed.Name, Pages: len(view.Pages), SearchBytes: stats.Bytes})
-				files = append(files, collect(ed.Name+"/", outputs, opts.Minify, &diags)...)
+				edFiles := collect("", outputs, opts.Minify, &diags)
+				zipped, err := packEdition(packName, edFiles, r.PackHome, opts.Minify)
+				if err != nil {
+					diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
+				}
+				edFiles = append(edFiles, publish.File{Path: r.Pack, Data: zipped})
+				for _, f := range edFiles {
+					files = append(files, publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data})
+				}
 			}
 			if len(eds) > 1 {
 				o, err := render.Editions(th, prog, eds)
@@ -208,6 +218,37 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Files = len(files)
 	return res, nil
+}
+
+// packName names an edition's offline pack, and the folder it unzips into,
+// after the programme: "steady-ground-facilitator".
+func packName(title, edition string) string {
+	s := markdown.Slug(title)
+	if s == "" {
+		s = "programme"
+	}
+	return s + "-" + edition
+}
+
+// packEdition zips an edition's files, with the home page as the pack
+// holds it.
+func packEdition(name string, files []publish.File, home []byte, minify bool) ([]byte, error) {
+	if minify && home != nil {
+		m, err := publish.NewMinifier().Minify("index.html", home)
+		if err != nil {
+			return nil, err
+		}
+		home = m
+	}
+	pf := make([]pack.File, 0, len(files))
+	for _, f := range files {
+		data := f.Data
+		if f.Path == "index.html" && home != nil {
+			data = home
+		}
+		pf = append(pf, pack.File{Path: f.Path, Data: data})
+	}
+	return pack.Zip(name, pf)
 }
 
 // parsePage reads one Markdown file: frontmatter, then body.

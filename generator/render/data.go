@@ -43,6 +43,17 @@ type PageData struct {
 	Materials []MaterialItem
 	// Editions links each edition, on the page at the output's root.
 	Editions []EditionLink
+
+	// PackURL is the edition's offline pack, on the home page.
+	PackURL string
+	// PrintURL is the page's print page (the module's or the programme's),
+	// "" when it has none.
+	PrintURL string
+	// On print pages: the pages in order, where "back" leads, and (for
+	// each page) the id of its article.
+	PrintPages []*PageData
+	BackURL    string
+	Anchor     string
 }
 
 // AgendaRow is an activity in a session's agenda.

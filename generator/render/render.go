@@ -59,6 +59,17 @@ type Renderer struct {
 
 	// Search collects, as pages are rendered, what the search index needs.
 	Search []search.Page
+
+	// Pack is the file name of the edition's offline pack, offered on the
+	// home page; "" for none. PackHome receives the home page as the pack
+	// holds it: without the link to the pack, which it cannot contain.
+	Pack     string
+	PackHome []byte
+
+	// pages and bodies keep each rendered page's data and Markdown HTML
+	// for the print pages.
+	pages  map[*programme.Page]*PageData
+	bodies map[*programme.Page][]byte
 }
 
 // Funcs are the template functions available to layouts.
@@ -70,6 +81,8 @@ func Funcs() template.FuncMap {
 
 // Site renders every file of the site.
 func (r *Renderer) Site(diags *diag.List) []Output {
+	r.pages = map[*programme.Page]*PageData{}
+	r.bodies = map[*programme.Page][]byte{}
 	var out []Output
 	for _, p := range r.Prog.Pages {
 		if o, ok := r.page(p, diags); ok {
@@ -83,6 +96,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 			}
 		}
 	}
+	out = append(out, r.prints(diags)...)
 	for _, a := range r.Prog.Assets {
 		out = append(out, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source})
 	}
@@ -118,6 +132,7 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 	switch p.Kind {
 	case meta.KindHome:
 		d.IsHome = true
+		d.PrintURL = PrintFile
 		d.Modules = r.modules(p.URL)
 		if total := r.totalMinutes(); total > 0 {
 			d.Facts = append(d.Facts, Fact{"Total contact time", Minutes(total)})
@@ -132,6 +147,7 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
 		}
 		d.Materials = materials(p.URL, p.Section)
+		d.PrintURL = PrintFile
 	case meta.KindSession:
 		d.KindLabel = r.sessionLabel(p)
 		d.Facts = sessionFacts(p.Meta)
@@ -143,6 +159,16 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 	}
 	if p.Section != nil && !p.Section.IsRoot() && p.Kind == meta.KindPage && p.Section.Index == p {
 		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
+	}
+	r.pages[p], r.bodies[p] = d, body.Bytes()
+	if d.IsHome && r.Pack != "" {
+		packHome, err := r.execute(p.Kind, d)
+		if err != nil {
+			diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
+			return Output{}, false
+		}
+		r.PackHome = packHome
+		d.PackURL = r.Pack
 	}
 	data, err := r.execute(p.Kind, d)
 	if err != nil {

@@ -26,7 +26,7 @@ import (
 )
 
 // Layouts are the page templates every theme must provide.
-var Layouts = []string{"home", "module", "section", "session", "agreement", "page", "editions"}
+var Layouts = []string{"home", "module", "section", "session", "agreement", "page", "editions", "print"}
 
 // File is a static file of the theme, to be copied into the site.
 type File struct {
