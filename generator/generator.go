@@ -58,6 +58,8 @@ type Result struct {
 	// files were written in all.
 	Pages int
 	Files int
+	// SourcePages is how many pages the programme has.
+	SourcePages int
 	// Editions says what each edition holds.
 	Editions []EditionResult
 	// OutDir is the absolute output folder; Entry the page to open.
@@ -154,6 +156,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 	var prog *programme.Programme
 	step("model", func() { prog = programme.Build(cfg, parsed, assets, &diags) })
+	res.SourcePages = len(prog.Pages)
 
 	var th *theme.Theme
 	step("theme", func() {

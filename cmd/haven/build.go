@@ -43,7 +43,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	start := time.Now()
 	res, err := generator.Build(ctx, generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict, Edition: *edition})
 	if res != nil {
-		printDiagnostics(stderr, *format, res.Diagnostics)
+		printDiagnostics(stderr, *format, dir, res.Diagnostics)
 	}
 	if err != nil {
 		var ue *publish.UsageError
@@ -54,7 +54,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitContent
 	}
 	if !res.OK() {
-		fmt.Fprintf(stderr, "haven: %s; nothing was written, the previous site is unchanged\n", plural(res.Errors, "error", "errors"))
+		if *format == "text" {
+			fmt.Fprintf(stderr, "haven: %s; nothing was written\n", plural(res.Errors, "error", "errors"))
+		}
 		return exitContent
 	}
 	if !*quiet {
@@ -64,6 +66,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stdout, "Built %s into %s in %s. Open %s\n",
 			strings.Join(parts, " and "), display(res.OutDir), time.Since(start).Round(time.Millisecond), display(res.Entry))
+		if w := len(res.Diagnostics); w > 0 {
+			fmt.Fprintf(stdout, "%s above.\n", plural(w, "warning", "warnings"))
+		}
 	}
 	return exitOK
 }

@@ -36,13 +36,19 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return usageError(stderr, "%v", err)
 	}
-	printDiagnostics(stderr, *format, res.Diagnostics)
+	printDiagnostics(stderr, *format, dir, res.Diagnostics)
 	if !res.OK() {
-		fmt.Fprintf(stderr, "haven: %s\n", plural(res.Errors, "error", "errors"))
+		if *format == "text" {
+			fmt.Fprintf(stderr, "haven: %s\n", plural(res.Errors, "error", "errors"))
+		}
 		return exitContent
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "No problems found in %s.\n", plural(res.Pages, "page", "pages"))
+		if w := len(res.Diagnostics); w > 0 {
+			fmt.Fprintf(stdout, "No errors in %s, but %s above.\n", plural(res.SourcePages, "page", "pages"), plural(w, "warning", "warnings"))
+		} else {
+			fmt.Fprintf(stdout, "No problems found in %s.\n", plural(res.SourcePages, "page", "pages"))
+		}
 	}
 	return exitOK
 }

@@ -6,14 +6,23 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"haven/generator/diag"
 )
 
 // printDiagnostics writes diagnostics in the chosen format: compiler-style
-// lines, or one JSON array for editors and CI.
-func printDiagnostics(w io.Writer, format string, ds []diag.Diagnostic) {
+// lines, or one JSON array for editors and CI. Paths are made relative to
+// the working folder (diagnostics name files relative to the project, dir),
+// so that editors and terminals can open them from where haven ran.
+func printDiagnostics(w io.Writer, format, dir string, ds []diag.Diagnostic) {
+	ds = slices.Clone(ds)
+	for i := range ds {
+		if f := ds[i].Pos.File; f != "" && !strings.HasPrefix(f, "theme:") {
+			ds[i].Pos.File = filepath.ToSlash(display(filepath.Join(dir, filepath.FromSlash(f))))
+		}
+	}
 	if format == "json" {
 		type jsonDiag struct {
 			File     string `json:"file"`
@@ -40,12 +49,15 @@ func printDiagnostics(w io.Writer, format string, ds []diag.Diagnostic) {
 // checkFormat validates --format.
 func checkFormat(format string) bool { return format == "text" || format == "json" }
 
-// display shortens an absolute path for messages: relative to the working
-// folder when it lies inside it.
+// display shortens a path for messages: relative to the working folder
+// when it lies inside it.
 func display(p string) string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return p
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
 	}
 	rel, err := filepath.Rel(wd, p)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {

@@ -1,13 +1,20 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
 )
 
 func runVersion(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
+	fs := flag.NewFlagSet("haven version", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(stderr, "Usage: haven version\n\nPrints haven's version.\n") }
+	pos, code, ok := parse(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
 		return usageError(stderr, "version takes no arguments")
 	}
 	v := "(devel)"

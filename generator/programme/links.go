@@ -243,15 +243,32 @@ func Suggest(word string, known []string) string {
 	return suggest(word, known)
 }
 
+// suggestPath finds the file a broken link most likely meant: the same
+// path in another case (the commonest slip on a laptop, which then breaks
+// on a web host), a near miss of the name in the same folder, or the same
+// name in another folder.
 func suggestPath(p string, known []string) string {
-	// Compare case-insensitively first: the commonest slip on a
-	// case-insensitive laptop that then breaks on a web host.
 	for _, k := range known {
 		if strings.EqualFold(k, p) {
 			return k
 		}
 	}
-	return suggest(p, known)
+	dir, name := path.Split(p)
+	var siblings []string
+	for _, k := range known {
+		if kd, kn := path.Split(k); kd == dir {
+			siblings = append(siblings, kn)
+		}
+	}
+	if s := suggest(name, siblings); s != "" {
+		return dir + s
+	}
+	for _, k := range known {
+		if path.Base(k) == name {
+			return k
+		}
+	}
+	return ""
 }
 
 // RelURL returns the relative, escaped URL from the page at from to the

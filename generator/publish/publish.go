@@ -31,10 +31,33 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
+// realPath resolves symbolic links in p, including in the part of it that
+// does not exist yet (resolved as far as it exists).
+func realPath(p string) string {
+	rest := ""
+	for cur := p; ; cur = filepath.Dir(cur) {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if cur == filepath.Dir(cur) {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+	}
+}
+
 // CheckOutput refuses output folders that would put the author's work at
 // risk: the project itself, a folder inside its sources, or a folder above
-// it. project and out must be absolute and clean.
+// it, however they are named (symbolic links are resolved). project and
+// out must be absolute and clean.
 func CheckOutput(project, out string) error {
+	if err := checkOutput(project, out); err != nil {
+		return err
+	}
+	return checkOutput(realPath(project), realPath(out))
+}
+
+func checkOutput(project, out string) error {
 	if out == project {
 		return &UsageError{fmt.Sprintf("the output folder %s is the project folder; haven would replace your sources. Use the default (public) or another --out", out)}
 	}
@@ -76,14 +99,12 @@ func Write(out string, files []File) error {
 		return fmt.Errorf("cannot create %s: %w", parent, err)
 	}
 	base := filepath.Base(out)
-	staging := filepath.Join(parent, "."+base+".haven-new")
-	old := filepath.Join(parent, "."+base+".haven-old")
-	// Leftovers of a build that was killed part-way are haven's own.
-	for _, d := range []string{staging, old} {
-		if err := os.RemoveAll(d); err != nil {
-			return fmt.Errorf("cannot remove the leftover folder %s: %w", d, err)
-		}
+	removeLeftovers(parent, base)
+	staging, err := os.MkdirTemp(parent, "."+base+".haven-new-")
+	if err != nil {
+		return fmt.Errorf("cannot create the staging folder: %w", err)
 	}
+	old := filepath.Join(parent, "."+base+".haven-old-"+strings.TrimPrefix(filepath.Base(staging), "."+base+".haven-new-"))
 	if err := writeAll(staging, files); err != nil {
 		os.RemoveAll(staging)
 		return err
@@ -106,15 +127,42 @@ func Write(out string, files []File) error {
 	return nil
 }
 
+// stagingMarker marks a staging folder as haven's while it is filled, so
+// that the leftovers of a killed build can be told from anyone else's
+// folder. It is removed before the folder is swapped in.
+const stagingMarker = ".haven-staging"
+
+// removeLeftovers removes staging and old folders that a killed build left
+// beside the output, but only those that haven's marker or manifest proves
+// are haven's.
+func removeLeftovers(parent, base string) {
+	for _, pattern := range []string{"." + base + ".haven-new-*", "." + base + ".haven-old-*"} {
+		matches, _ := filepath.Glob(filepath.Join(parent, pattern))
+		for _, m := range matches {
+			fi, err := os.Lstat(m)
+			if err != nil || !fi.IsDir() {
+				continue
+			}
+			_, markErr := os.Lstat(filepath.Join(m, stagingMarker))
+			if markErr == nil || checkOwned(m) == nil {
+				os.RemoveAll(m)
+			}
+		}
+	}
+}
+
 func writeAll(staging string, files []File) error {
-	if err := os.Mkdir(staging, 0o755); err != nil {
-		return fmt.Errorf("cannot create the staging folder: %w", err)
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return err
 	}
 	root, err := os.OpenRoot(staging)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
+	if err := root.WriteFile(stagingMarker, nil, 0o644); err != nil {
+		return fmt.Errorf("cannot write in the staging folder: %w", err)
+	}
 	paths := make([]string, 0, len(files)+1)
 	for _, f := range files {
 		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
@@ -137,7 +185,10 @@ func writeAll(staging string, files []File) error {
 		m.WriteString(p)
 		m.WriteByte('\n')
 	}
-	return root.WriteFile(ManifestName, m.Bytes(), 0o644)
+	if err := root.WriteFile(ManifestName, m.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return root.Remove(stagingMarker)
 }
 
 // checkOwned refuses an existing output folder that haven did not write:
