@@ -268,6 +268,7 @@ func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) programme
 		return p
 	}
 	p.Meta = meta.DecodePage(file, split, diags)
+	p.BodyOffset = split.BodyOffset
 	at := func(off int) diag.Position {
 		if off < 0 {
 			return diag.Position{File: file}

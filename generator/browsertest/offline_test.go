@@ -196,4 +196,3 @@ var spaces = regexp.MustCompile(`\s+`)
 
 // squash folds white space so that text wrapped by the PDF still matches.
 func squash(s string) string { return spaces.ReplaceAllString(strings.TrimSpace(s), " ") }
-

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"html"
 	"strconv"
 	"strings"
 	"unicode"
@@ -19,7 +20,7 @@ func newIDs() *ids { return &ids{used: map[string]bool{}} }
 
 // Generate implements parser.IDs.
 func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
-	base := Slug(string(value))
+	base := Slug(html.UnescapeString(string(value)))
 	if base == "" {
 		base = "section"
 	}

@@ -8,6 +8,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"slices"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"haven/generator/diag"
+	"haven/generator/markdown/agreement"
 	"haven/generator/markdown/callout"
 	"haven/generator/meta"
 )
@@ -90,6 +92,7 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 		),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(&activityRenderer{label: opts.ActivityLabel}, 500),
+			util.Prioritized(agreement.Renderer{}, 500),
 		)),
 	)
 	return md
@@ -336,12 +339,14 @@ func plainText(n ast.Node, src []byte) string {
 		}
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			// Entity and numeric references are text too: "&amp;" is "&".
+			b.Write(util.ResolveNumericReferences(util.ResolveEntityNames(c.Segment.Value(src))))
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(c.Value)
+			// The typographer's quotes and dashes are HTML entities.
+			b.WriteString(html.UnescapeString(string(c.Value)))
 		case *ast.CodeSpan:
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 				if tx, ok := t.(*ast.Text); ok {

@@ -37,6 +37,8 @@ func TestHeadingAttributes(t *testing.T) {
 		{"## Set {x}", "set-x", "Set {x}", "", `<h2 id="set-x">Set {x}</h2>`},
 		{"## Café & *tea* {duration=10m}", "café-tea", "Café & tea", "10m", `<h2 id="café-tea">Café &amp; <em>tea</em></h2>`},
 		{"## Main", "main", "Main", "", `<h2 id="main">Main</h2>`},
+		{"## This week's idea", "this-weeks-idea", "This week’s idea", "", `<h2 id="this-weeks-idea">This week&rsquo;s idea</h2>`},
+		{"## Tom &amp; Jerry", "tom-jerry", "Tom & Jerry", "", `<h2 id="tom-jerry">Tom &amp; Jerry</h2>`},
 		{"## Haven main", "section-haven-main", "Haven main", "", `<h2 id="section-haven-main">Haven main</h2>`},
 		{"Setext {duration=5m}\n---", "setext-duration5m", "Setext {duration=5m}", "", `<h2 id="setext-duration5m">Setext {duration=5m}</h2>`},
 	}

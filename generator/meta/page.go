@@ -71,6 +71,10 @@ type Page struct {
 	ContentNotes []string
 	Start        string // "HH:MM" clock time; "" when not set
 
+	// Signatures is how many signature lines an agreement prints; 0 for
+	// none.
+	Signatures int
+
 	// Params holds the author's own data, free-form.
 	Params map[string]any
 
@@ -212,6 +216,17 @@ var pageFields = []field[Page]{
 		}
 		h, _ := strconv.Atoi(m[1])
 		p.Start = fmt.Sprintf("%02d:%s", h, m[2])
+	}},
+	{"signatures", func(d *decoder, n *yaml.Node, p *Page) {
+		v, ok := integer(d, n, "signatures")
+		if !ok {
+			return
+		}
+		if v < 0 || v > 40 {
+			d.errorf(n, "write how many people sign, e.g. signatures: 10", "signatures must be between 0 and 40, not %d", v)
+			return
+		}
+		p.Signatures = v
 	}},
 	{"params", func(d *decoder, n *yaml.Node, p *Page) {
 		if n.Kind != yaml.MappingNode {

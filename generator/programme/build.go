@@ -48,7 +48,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 
 	for i := range parsed {
 		pp := &parsed[i]
-		p := &Page{Source: pp.Source, Meta: pp.Meta, Doc: pp.Doc, Lines: pp.Lines}
+		p := &Page{Source: pp.Source, Meta: pp.Meta, Doc: pp.Doc, Lines: pp.Lines, BodyOffset: pp.BodyOffset}
 		dir, name := path.Split(pp.Source)
 		dir = strings.TrimSuffix(dir, "/")
 		top, _, nested := strings.Cut(dir, "/")

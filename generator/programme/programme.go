@@ -16,6 +16,7 @@ import (
 
 	"haven/generator/diag"
 	"haven/generator/markdown"
+	"haven/generator/markdown/agreement"
 	"haven/generator/meta"
 )
 
@@ -76,6 +77,10 @@ type Page struct {
 	// Activities are a session's timed activities, in order; empty when
 	// its headings carry no durations.
 	Activities []Activity
+	// Agreement says what a group-agreement template holds.
+	Agreement agreement.Result
+	// BodyOffset is where the Markdown body starts in the file's text.
+	BodyOffset int
 	order      sortKey
 }
 
@@ -94,10 +99,11 @@ type Asset struct {
 
 // Parsed is a page as the parse stage hands it over.
 type Parsed struct {
-	Source string
-	Meta   *meta.Page
-	Doc    *markdown.Doc
-	Lines  *diag.Lines
+	Source     string
+	BodyOffset int
+	Meta       *meta.Page
+	Doc        *markdown.Doc
+	Lines      *diag.Lines
 }
 
 // sortKey orders pages and sections: an explicit `order:` first, then a

@@ -95,10 +95,13 @@ func TestScheme(t *testing.T) {
 }
 
 // page makes a parsed page with the given frontmatter for model tests.
-func page(src string, m meta.Page) Parsed {
+func page(src string, m meta.Page) Parsed { return pageWith(src, m, "") }
+
+// pageWith makes a parsed page with frontmatter and a body.
+func pageWith(src string, m meta.Page, body string) Parsed {
 	md := markdown.New(markdown.Options{})
 	var d diag.List
-	return Parsed{Source: src, Meta: &m, Doc: md.Parse(nil, func(int) diag.Position { return diag.Position{} }, &d)}
+	return Parsed{Source: src, Meta: &m, Doc: md.Parse([]byte(body), func(int) diag.Position { return diag.Position{} }, &d)}
 }
 
 func TestKindsAndReadingOrder(t *testing.T) {
@@ -111,7 +114,7 @@ func TestKindsAndReadingOrder(t *testing.T) {
 		page("01-one/10-ten.md", meta.Page{Title: "One ten"}),
 		page("01-one/2-two.md", meta.Page{Title: "One two"}),
 		page("01-one/extra/deep.md", meta.Page{Title: "Deep"}),
-		page("agreements/ours.md", meta.Page{Title: "Ours"}),
+		pageWith("agreements/ours.md", meta.Page{Title: "Ours"}, "- [x] We are kind\n"),
 		page("about.md", meta.Page{Title: "About"}),
 		page("handouts/a.md", meta.Page{Title: "A", Type: meta.KindSession}),
 		page("plain/index.md", meta.Page{Title: "Plain", Type: meta.KindModule}),

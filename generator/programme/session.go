@@ -6,6 +6,7 @@ import (
 
 	"haven/generator/diag"
 	"haven/generator/markdown"
+	"haven/generator/markdown/agreement"
 	"haven/generator/meta"
 )
 
@@ -42,6 +43,13 @@ func ClockAdd(start string, minutes int) string {
 func prepareSessions(prog *Programme, diags *diag.List) {
 	cfg := prog.Config
 	for _, p := range prog.Pages {
+		if p.Kind == meta.KindAgreement {
+			prepareAgreement(p, diags)
+		} else if pos, ok := p.Meta.Keys["signatures"]; ok {
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Warning,
+				Message: fmt.Sprintf("signatures is only used on group-agreement templates; this page is a %s", p.Kind),
+				Hint:    "remove it, or move the page into agreements/ (or give it type: agreement)"})
+		}
 		if p.Kind != meta.KindSession {
 			warnStrayDurations(p, diags)
 			continue
@@ -151,6 +159,24 @@ func checkLimits(p *Page, cfg *meta.Config, diags *diag.List) {
 				p.Meta.Duration, fromDefaults(p, "duration"), max, cfg.Position("max_duration")),
 			Hint: "shorten the session, or raise max_duration in " + cfg.File})
 	}
+}
+
+// prepareAgreement turns a group-agreement template into a form: fields,
+// suggested items and blanks (see package agreement).
+func prepareAgreement(p *Page, diags *diag.List) {
+	at := func(off int) diag.Position {
+		if p.Lines == nil || off < 0 {
+			return diag.Position{File: p.File()}
+		}
+		return p.Lines.Pos(p.BodyOffset + off)
+	}
+	res := agreement.Transform(p.Doc.Root, p.Doc.Source, at, diags)
+	if res.Items == 0 {
+		diags.Add(diag.Diagnostic{Pos: diag.Position{File: p.File(), Line: 1, Col: 1}, Severity: diag.Error,
+			Message: "this group-agreement template has no suggested items",
+			Hint:    "list them as a task list: - [x] for items kept by default, - [ ] for items to discuss; or, if this page is not a template, give it type: page"})
+	}
+	p.Agreement = res
 }
 
 // warnStrayDurations reports activity durations on pages that are not

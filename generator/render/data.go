@@ -44,6 +44,9 @@ type PageData struct {
 	// Editions links each edition, on the page at the output's root.
 	Editions []EditionLink
 
+	// AgreementKey names where a group-agreement form keeps what is typed
+	// in the browser: the programme and the template.
+	AgreementKey string
 	// PackURL is the edition's offline pack, on the home page.
 	PackURL string
 	// PrintURL is the page's print page (the module's or the programme's),

@@ -76,6 +76,14 @@ type Renderer struct {
 func Funcs() template.FuncMap {
 	return template.FuncMap{
 		"minutes": Minutes,
+		// seq gives 1..n, for blank rows such as signature lines.
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i + 1
+			}
+			return s
+		},
 	}
 }
 
@@ -156,6 +164,7 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 		}
 	case meta.KindAgreement:
 		d.KindLabel = "Group agreement"
+		d.AgreementKey = markdown.Slug(r.Prog.Title) + "/" + p.URL
 	}
 	if p.Section != nil && !p.Section.IsRoot() && p.Kind == meta.KindPage && p.Section.Index == p {
 		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
