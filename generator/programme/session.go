@@ -170,8 +170,9 @@ func prepareAgreement(p *Page, diags *diag.List) {
 		}
 		return p.Lines.Pos(p.BodyOffset + off)
 	}
+	before := diags.Count(diag.Error)
 	res := agreement.Transform(p.Doc.Root, p.Doc.Source, at, diags)
-	if res.Items == 0 {
+	if res.Items == 0 && diags.Count(diag.Error) == before {
 		diags.Add(diag.Diagnostic{Pos: diag.Position{File: p.File(), Line: 1, Col: 1}, Severity: diag.Error,
 			Message: "this group-agreement template has no suggested items",
 			Hint:    "list them as a task list: - [x] for items kept by default, - [ ] for items to discuss; or, if this page is not a template, give it type: page"})

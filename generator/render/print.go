@@ -167,7 +167,7 @@ func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
 			}
 			val := html.UnescapeString(string(raw))
 			switch name {
-			case "id":
+			case "id", "for":
 				val = anchor + "--" + val
 			case "href", "src":
 				val = s.link(pageURL, anchor, val)
