@@ -72,7 +72,7 @@ type Result struct {
 type EditionResult struct {
 	Name  string
 	Pages int
-	// SearchBytes is the size of the search index, before minifying.
+	// SearchBytes is the size of the search index as written.
 	SearchBytes int
 }
 
@@ -177,13 +177,19 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 				packName := packName(prog.Title, ed.Name)
 				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Pack: packName + ".zip"}
 				outputs := r.Site(&diags)
-				index, stats := search.Build(r.Search)
+				index, _ := search.Build(r.Search)
 				for _, f := range index {
 					outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index"})
 				}
 				res.Pages += len(view.Pages)
-				res.Editions = append(res.Editions, EditionResult{Name: ed.Name, Pages: len(view.Pages), SearchBytes: stats.Bytes})
 				edFiles := collect("", outputs, opts.Minify, &diags)
+				er := EditionResult{Name: ed.Name, Pages: len(view.Pages)}
+				for _, f := range edFiles {
+					if strings.HasPrefix(f.Path, "search/") {
+						er.SearchBytes += len(f.Data)
+					}
+				}
+				res.Editions = append(res.Editions, er)
 				zipped, err := packEdition(packName, edFiles, r.PackHome, opts.Minify)
 				if err != nil {
 					diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)

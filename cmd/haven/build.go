@@ -66,6 +66,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stdout, "Built %s into %s in %s. Open %s\n",
 			strings.Join(parts, " and "), display(res.OutDir), time.Since(start).Round(time.Millisecond), display(res.Entry))
+		var idx []string
+		for _, e := range res.Editions {
+			idx = append(idx, fmt.Sprintf("%s %s (%s a page)", e.Name, kilobytes(e.SearchBytes), kilobytes(e.SearchBytes/max(e.Pages, 1))))
+		}
+		fmt.Fprintf(stdout, "Search index: %s.\n", strings.Join(idx, ", "))
 		if w := len(res.Diagnostics); w > 0 {
 			fmt.Fprintf(stdout, "%s above.\n", plural(w, "warning", "warnings"))
 		}
