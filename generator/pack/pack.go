@@ -7,6 +7,8 @@ package pack
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"io"
 	"fmt"
 	"path"
 	"slices"
@@ -31,6 +33,11 @@ func Zip(folder string, files []File) ([]byte, error) {
 	slices.SortFunc(sorted, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
+	// The fastest deflate level: the site's text still shrinks to about a
+	// fifth, at a fraction of the time of the default level.
+	w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
 	dirs := map[string]bool{}
 	addDir := func(dir string) error {
 		for d := dir; d != "." && d != "" && !dirs[d]; d = path.Dir(d) {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"haven/generator/diag"
+	"haven/generator/markdown"
 	"haven/generator/meta"
 )
 
@@ -46,6 +47,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 		return s
 	}
 
+	slugs := pageSlugs(parsed)
 	for i := range parsed {
 		pp := &parsed[i]
 		p := &Page{Source: pp.Source, Meta: pp.Meta, Doc: pp.Doc, Lines: pp.Lines, BodyOffset: pp.BodyOffset}
@@ -76,10 +78,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 			p.Section = section(top)
 		}
 
-		slug := slugFor(name)
-		if pp.Meta.Slug != "" {
-			slug = pp.Meta.Slug
-		}
+		slug := slugs[pp.Source]
 		p.order = keyFor(strings.TrimSuffix(name, path.Ext(name)), pp.Source, pp.Meta)
 
 		if isIndex && !nested && dir != "" {
@@ -172,6 +171,34 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 	prepareSessions(prog, diags)
 	resolveLinks(prog, diags)
 	return prog
+}
+
+// pageSlugs decides each page's file name: its name without the numeric
+// prefix, or its `slug:`. Where dropping the prefixes would give two pages
+// of one folder the same name ("01-session.md", "02-session.md"), those
+// pages keep their numbers ("01-session", "02-session").
+func pageSlugs(parsed []Parsed) map[string]string {
+	out := make(map[string]string, len(parsed))
+	type key struct{ dir, slug string }
+	count := map[key]int{}
+	for _, pp := range parsed {
+		dir, name := path.Split(pp.Source)
+		s := slugFor(name)
+		if pp.Meta.Slug != "" {
+			s = pp.Meta.Slug
+		}
+		out[pp.Source] = s
+		count[key{dir, s}]++
+	}
+	for _, pp := range parsed {
+		dir, name := path.Split(pp.Source)
+		s := out[pp.Source]
+		base := strings.TrimSuffix(name, path.Ext(name))
+		if _, _, numbered := SplitPrefix(base); numbered && pp.Meta.Slug == "" && count[key{dir, s}] > 1 {
+			out[pp.Source] = markdown.Slug(base)
+		}
+	}
+	return out
 }
 
 func joinURL(dir, name string) string {

@@ -79,3 +79,16 @@ func (s *Section) Sessions() []*Page {
 	}
 	return out
 }
+
+// Contains reports whether the page at url belongs to the section.
+func (s *Section) Contains(url string) bool {
+	if s.URL == url {
+		return true
+	}
+	for _, p := range s.Pages {
+		if p.URL == url {
+			return true
+		}
+	}
+	return false
+}

@@ -152,7 +152,14 @@ func (r *Renderer) pageData(url, kind, title string) *PageData {
 	}
 }
 
+// FullNavLimit is the largest programme whose sidebar lists every page on
+// every page. Larger programmes list their sections, and the pages of the
+// current section only: a sidebar of a thousand links helps nobody, and
+// costs a thousand links on every page.
+const FullNavLimit = 80
+
 func (r *Renderer) nav(current string) []NavItem {
+	full := len(r.Prog.Pages) <= FullNavLimit
 	items := []NavItem{{Title: "Home", URL: programme.RelURL(current, "index.html"), Current: current == "index.html"}}
 	for _, s := range r.Prog.Sections {
 		if s.IsRoot() {
@@ -162,11 +169,11 @@ func (r *Renderer) nav(current string) []NavItem {
 			continue
 		}
 		g := NavItem{Title: s.Title, URL: programme.RelURL(current, s.URL), Current: current == s.URL}
-		g.Open = g.Current
-		for _, p := range s.Pages {
-			c := NavItem{Title: p.Title(), URL: programme.RelURL(current, p.URL), Current: current == p.URL}
-			g.Open = g.Open || c.Current
-			g.Children = append(g.Children, c)
+		g.Open = g.Current || s.Contains(current)
+		if full || g.Open {
+			for _, p := range s.Pages {
+				g.Children = append(g.Children, NavItem{Title: p.Title(), URL: programme.RelURL(current, p.URL), Current: current == p.URL})
+			}
 		}
 		items = append(items, g)
 	}
