@@ -6,6 +6,9 @@ package generator
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -40,6 +43,9 @@ type Options struct {
 	// Edition builds one edition, "facilitator" or "participant"; both
 	// when empty.
 	Edition string
+	// Watch builds for `haven watch`: pages carry a script that reloads
+	// them after each rebuild, and each edition a status file it reads.
+	Watch bool
 }
 
 // Step is a named stage of the build and how long it took.
@@ -175,7 +181,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			for _, ed := range eds {
 				view := programme.Edition(prog, ed.Participant)
 				packName := packName(prog.Title, ed.Name)
-				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Pack: packName + ".zip"}
+				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Pack: packName + ".zip", Watch: opts.Watch}
 				outputs := r.Site(&diags)
 				index, _ := search.Build(r.Search)
 				for _, f := range index {
@@ -195,6 +201,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 					diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
 				}
 				edFiles = append(edFiles, publish.File{Path: r.Pack, Data: zipped})
+				if opts.Watch {
+					edFiles = append(edFiles, watchFiles(edFiles)...)
+				}
 				for _, f := range edFiles {
 					files = append(files, publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data})
 				}
@@ -227,6 +236,38 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Files = len(files)
 	return res, nil
+}
+
+// WatchStatusFile is the file, at each edition's root, that pages opened
+// under `haven watch` read every second.
+const WatchStatusFile = "haven-watch.js"
+
+// watchFiles adds what a watch build needs to an edition: the reload script
+// and a status file naming this build (a hash of the edition's files).
+func watchFiles(files []publish.File) []publish.File {
+	reload, err := fs.ReadFile(themes.Default, "default/watch/haven-reload.js")
+	if err != nil {
+		panic(err) // embedded
+	}
+	out := []publish.File{{Path: "assets/haven-reload.js", Data: reload}}
+	h := sha256.New()
+	for _, f := range files {
+		h.Write([]byte(f.Path))
+		h.Write([]byte{0})
+		h.Write(f.Data)
+	}
+	out = append(out, publish.File{Path: WatchStatusFile, Data: WatchStatus(hex.EncodeToString(h.Sum(nil))[:16], nil)})
+	return out
+}
+
+// WatchStatus writes the status file's script: the build it describes and
+// the problems of the latest attempt, if it failed.
+func WatchStatus(build string, errors []string) []byte {
+	if errors == nil {
+		errors = []string{}
+	}
+	data, _ := json.Marshal(map[string]any{"build": build, "errors": errors}) // escapes <, > and &
+	return []byte("havenWatch(" + string(data) + ");\n")
 }
 
 // packName names an edition's offline pack, and the folder it unzips into,

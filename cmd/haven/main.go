@@ -29,6 +29,7 @@ that works from disk, prints well and can be hosted anywhere.
 
 Usage:
   haven build [DIR]    build DIR (default: this folder) into DIR/public
+  haven watch [DIR]    build, then rebuild after every change until Ctrl-C
   haven check [DIR]    check everything, write nothing
   haven new DIR        start a new programme from the sample
   haven version        print haven's version
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runBuild(ctx, rest, stdout, stderr)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr)
+	case "watch":
+		return runWatch(ctx, rest, stdout, stderr)
 	case "new":
 		return runNew(rest, stdout, stderr)
 	case "version", "--version":

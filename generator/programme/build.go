@@ -32,6 +32,16 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 	root := &Section{URL: "index.html", order: sortKey{rank: -1}}
 	sections := map[string]*Section{}
 
+	slugs := pageSlugs(parsed)
+	var allPaths []string
+	for _, pp := range parsed {
+		allPaths = append(allPaths, pp.Source)
+	}
+	for _, a := range assets {
+		allPaths = append(allPaths, a.Source)
+	}
+	outDir := folderSlugs(allPaths)
+
 	// First pass: top-level folders and whether they are modules.
 	section := func(dir string) *Section {
 		if s, ok := sections[dir]; ok {
@@ -47,7 +57,6 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 		return s
 	}
 
-	slugs := pageSlugs(parsed)
 	for i := range parsed {
 		pp := &parsed[i]
 		p := &Page{Source: pp.Source, Meta: pp.Meta, Doc: pp.Doc, Lines: pp.Lines, BodyOffset: pp.BodyOffset}
@@ -171,6 +180,47 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 	prepareSessions(prog, diags)
 	resolveLinks(prog, diags)
 	return prog
+}
+
+// folderSlugs decides each folder's output path, by the rule of pageSlugs:
+// numbers dropped, unless two numbered sibling folders would then share a
+// name. It returns the mapping as a function.
+func folderSlugs(paths []string) func(string) string {
+	dirs := map[string]bool{}
+	for _, p := range paths {
+		for d := path.Dir(p); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	type key struct{ parent, slug string }
+	count := map[key]int{}
+	for d := range dirs {
+		count[key{path.Dir(d), slugFor(path.Base(d))}]++
+	}
+	name := map[string]string{}
+	for d := range dirs {
+		base := path.Base(d)
+		s := slugFor(base)
+		if _, _, numbered := SplitPrefix(base); numbered && count[key{path.Dir(d), s}] > 1 {
+			s = markdown.Slug(base)
+		}
+		name[d] = s
+	}
+	return func(dir string) string {
+		if dir == "" || dir == "." {
+			return ""
+		}
+		parts := strings.Split(dir, "/")
+		out := make([]string, len(parts))
+		for i := range parts {
+			full := strings.Join(parts[:i+1], "/")
+			out[i] = name[full]
+			if out[i] == "" {
+				out[i] = slugFor(parts[i])
+			}
+		}
+		return strings.Join(out, "/")
+	}
 }
 
 // pageSlugs decides each page's file name: its name without the numeric

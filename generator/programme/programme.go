@@ -160,19 +160,6 @@ func slugFor(name string) string {
 	return s
 }
 
-// outDir maps a content folder to its output folder: each component's
-// prefix dropped and slugged.
-func outDir(dir string) string {
-	if dir == "" || dir == "." {
-		return ""
-	}
-	parts := strings.Split(dir, "/")
-	for i, p := range parts {
-		parts[i] = slugFor(p)
-	}
-	return strings.Join(parts, "/")
-}
-
 // humanise makes a title from a folder name: "02-group-agreements" gives
 // "Group agreements".
 func humanise(name string) string {

@@ -259,3 +259,27 @@ func readManifest(name string) (map[string]bool, error) {
 	}
 	return listed, sc.Err()
 }
+
+// Replace rewrites one file of haven's output in place, atomically (a
+// temporary file renamed over it), for status files that change between
+// builds. The file must be listed in the output's manifest.
+func Replace(out, rel string, data []byte) error {
+	listed, err := readManifest(filepath.Join(out, ManifestName))
+	if err != nil || !listed[rel] {
+		return fmt.Errorf("%s is not a file haven wrote in %s", rel, out)
+	}
+	root, err := os.OpenRoot(out)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	tmp := rel + ".haven-tmp"
+	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := root.Rename(tmp, rel); err != nil {
+		root.Remove(tmp)
+		return err
+	}
+	return nil
+}

@@ -27,6 +27,8 @@ type PageData struct {
 	Root    string
 	HomeURL string
 	CSP     string
+	// Watch is set in `haven watch` builds: pages reload themselves.
+	Watch bool
 
 	Nav         []NavItem
 	Breadcrumbs []Crumb
@@ -148,6 +150,7 @@ func (r *Renderer) pageData(url, kind, title string) *PageData {
 		Root:    root,
 		HomeURL: programme.RelURL(url, "index.html"),
 		CSP:     CSP,
+		Watch:   r.Watch,
 		Nav:     r.nav(url),
 	}
 }

@@ -56,6 +56,8 @@ type Renderer struct {
 	Theme   *theme.Theme
 	MD      *markdown.Markdown
 	Edition Edition
+	// Watch renders pages for `haven watch`: they reload themselves.
+	Watch bool
 
 	// Search collects, as pages are rendered, what the search index needs.
 	Search []search.Page
