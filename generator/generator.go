@@ -25,6 +25,7 @@ import (
 	"haven/generator/search"
 	"haven/generator/source"
 	"haven/generator/theme"
+	"haven/generator/work"
 	"haven/themes"
 )
 
@@ -151,12 +152,19 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	var parsed []programme.Parsed
 	var assets []programme.Asset
 	step("parse", func() {
+		var pages []source.File
 		for _, f := range proj.Content {
-			if !f.IsMarkdown() {
+			if f.IsMarkdown() {
+				pages = append(pages, f)
+			} else {
 				assets = append(assets, programme.Asset{Source: f.Path, Data: f.Data})
-				continue
 			}
-			parsed = append(parsed, parsePage(md, f, &diags))
+		}
+		parsed = make([]programme.Parsed, len(pages))
+		pdiags := make([]diag.List, len(pages))
+		work.Each(len(pages), func(i int) { parsed[i] = parsePage(md, pages[i], &pdiags[i]) })
+		for i := range pdiags {
+			diags.Merge(&pdiags[i])
 		}
 	})
 
@@ -334,7 +342,7 @@ func collect(prefix string, outputs []render.Output, minify bool, diags *diag.Li
 		mf = publish.NewMinifier()
 	}
 	seen := map[string]string{}
-	files := make([]publish.File, 0, len(outputs))
+	var keep []render.Output
 	for _, o := range outputs {
 		key := strings.ToLower(o.Path)
 		if prev, ok := seen[key]; ok {
@@ -344,17 +352,27 @@ func collect(prefix string, outputs []render.Output, minify bool, diags *diag.Li
 			continue
 		}
 		seen[key] = o.Source
+		keep = append(keep, o)
+	}
+	files := make([]publish.File, len(keep))
+	errs := make([]error, len(keep))
+	work.Each(len(keep), func(i int) {
+		o := keep[i]
 		data := o.Data
 		if mf != nil {
-			m, err := mf.Minify(o.Path, data)
-			if err != nil {
-				diags.Add(diag.Diagnostic{Pos: diag.Position{File: o.Source}, Severity: diag.Warning,
-					Message: fmt.Sprintf("could not minify %s, so it is copied as it is: %v", o.Path, err)})
+			if m, err := mf.Minify(o.Path, data); err != nil {
+				errs[i] = err
 			} else {
 				data = m
 			}
 		}
-		files = append(files, publish.File{Path: prefix + o.Path, Data: data})
+		files[i] = publish.File{Path: prefix + o.Path, Data: data}
+	})
+	for i, err := range errs {
+		if err != nil {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: keep[i].Source}, Severity: diag.Warning,
+				Message: fmt.Sprintf("could not minify %s, so it is copied as it is: %v", keep[i].Path, err)})
+		}
 	}
 	return files
 }

@@ -500,7 +500,9 @@ func TestSearchFixture(t *testing.T) {
 		s.do(t, "focusing the box", chromedp.Focus(chromedp.ID("haven-search-input")))
 		var loads []string
 		waitGo(t, func() bool { loads = append(loads, s.searchLoads()...); return len(loads) > 0 }, "the index to load on focus")
-		st = s.state(t)
+		if st := s.state(t); st.Status != "" || !st.ListHidden {
+			t.Errorf("focus alone gave status %q and a shown list: %v", st.Status, !st.ListHidden)
+		}
 		loads = append(loads, s.searchLoads()...)
 		if !slices.Equal(loads, []string{"search/index.js"}) {
 			t.Errorf("focus loaded %v, want only search/index.js", loads)
@@ -533,8 +535,9 @@ func TestSearchFixture(t *testing.T) {
 			t.Errorf("caf: status %q", st.Status)
 		}
 		if len(st.Results) == 3 {
+			base := strings.TrimSuffix(s.w.url(""), "/") + "/"
 			for i, want := range []string{"module-a/first.html", "index.html", "module-a/first.html#ordering-coffee"} {
-				if got := st.Results[i].Href; got != s.w.url("")+want && got != strings.TrimSuffix(s.w.url(""), "/")+"/"+want {
+				if got := st.Results[i].Href; got != base+want {
 					t.Errorf("caf: result %d links to %q, want the site's %s", i, got, want)
 				}
 			}
@@ -655,8 +658,8 @@ func TestSearchFixture(t *testing.T) {
 		if r.Module != "Module <A>" || r.Excerpt != "Slow breathing for calm moments. <b>not bold</b>" || !slices.Equal(r.Marks, []string{"script", "script"}) {
 			t.Errorf("scrip: %+v", r)
 		}
-		st = s.typeQuery(t, "box")
-		if got := st.titles(); !slices.Equal(got, []string{fxBox}) {
+		st = s.typeQuery(t, "box") // box (heading, 4) and boxes (body, 1) in Box, boxed (1) in Ordering
+		if got := st.titles(); !slices.Equal(got, []string{fxBox, fxOrdering}) {
 			t.Errorf("box: %q", got)
 		}
 		if st.Scripts != before {
@@ -746,6 +749,13 @@ func TestSearchFixture(t *testing.T) {
 		st = s.settle(t)
 		if st.Value != "caf/" || len(st.Results) != 3 {
 			t.Errorf("typing caf/: value %q, %d results", st.Value, len(st.Results))
+		}
+		// New results have no active option until an arrow key.
+		s.key(t, kb.ArrowDown)
+		s.do(t, "typing", chromedp.SendKeys(chromedp.ID("haven-search-input"), "x"))
+		st = s.settle(t)
+		if len(st.Results) != 3 || st.ActiveDescendant != "" || slices.ContainsFunc(st.Results, func(r searchResult) bool { return r.Active || r.Selected != "" }) {
+			t.Errorf("typing after ArrowDown: aria-activedescendant %q, results %+v", st.ActiveDescendant, st.Results)
 		}
 		s.key(t, kb.ArrowDown)
 		s.key(t, kb.Escape)

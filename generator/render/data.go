@@ -1,6 +1,8 @@
 package render
 
 import (
+	"fmt"
+	"html"
 	"html/template"
 	"path"
 	"strconv"
@@ -23,6 +25,8 @@ type PageData struct {
 	Summary   string
 	Content   template.HTML
 	IsHome    bool
+	// URL is the page's own path, relative to the site root.
+	URL string
 	// Root is the relative path to the site root ("", "../").
 	Root    string
 	HomeURL string
@@ -30,7 +34,10 @@ type PageData struct {
 	// Watch is set in `haven watch` builds: pages reload themselves.
 	Watch bool
 
+	// Nav is the sidebar's tree; Sidebar is it rendered by the theme's
+	// "sidebar" template (see Renderer.sidebar).
 	Nav         []NavItem
+	Sidebar     template.HTML
 	Breadcrumbs []Crumb
 	Prev, Next  *Crumb
 	TOC         []TOCEntry
@@ -147,12 +154,55 @@ func (r *Renderer) pageData(url, kind, title string) *PageData {
 		Site:    SiteData{Title: r.Prog.Title, Language: r.Prog.Language, Edition: r.Edition.Label},
 		Kind:    kind,
 		Title:   title,
+		URL:     url,
 		Root:    root,
 		HomeURL: programme.RelURL(url, "index.html"),
 		CSP:     CSP,
 		Watch:   r.Watch,
-		Nav:     r.nav(url),
 	}
+}
+
+// sidebar renders the sidebar for the page at url. Every page of one folder
+// whose sidebar opens the same section shares one rendering (a thousand
+// pages would otherwise each run the template over the whole tree); the
+// current page's link then gets aria-current where its href stands.
+func (r *Renderer) sidebar(url string) (template.HTML, error) {
+	open := -1
+	for i, s := range r.Prog.Sections {
+		if !s.IsRoot() && s.Contains(url) {
+			open = i
+		}
+	}
+	key := navKey{dir: path.Dir(url), open: open}
+	r.navMu.Lock()
+	cached, ok := r.navCache[key]
+	r.navMu.Unlock()
+	if !ok {
+		tmpl, found := r.Theme.Layout(meta.KindPage)
+		if !found {
+			return "", fmt.Errorf("no page template")
+		}
+		var b strings.Builder
+		items := r.nav(url, "")
+		if err := tmpl.ExecuteTemplate(&b, "sidebar", &PageData{Nav: items}); err != nil {
+			return "", err
+		}
+		cached = b.String()
+		r.navMu.Lock()
+		r.navCache[key] = cached
+		r.navMu.Unlock()
+	}
+	mark := `href="` + html.EscapeString(programme.RelURL(url, url)) + `"`
+	if i := strings.Index(cached, mark); i >= 0 {
+		cached = cached[:i+len(mark)] + ` aria-current="page"` + cached[i+len(mark):]
+	}
+	return template.HTML(cached), nil
+}
+
+// navKey names one shared rendering of the sidebar.
+type navKey struct {
+	dir  string
+	open int
 }
 
 // FullNavLimit is the largest programme whose sidebar lists every page on
@@ -161,21 +211,23 @@ func (r *Renderer) pageData(url, kind, title string) *PageData {
 // costs a thousand links on every page.
 const FullNavLimit = 80
 
-func (r *Renderer) nav(current string) []NavItem {
+// nav builds the sidebar's tree as seen from the page at from; current is
+// the page marked current ("" for none).
+func (r *Renderer) nav(from, current string) []NavItem {
 	full := len(r.Prog.Pages) <= FullNavLimit
-	items := []NavItem{{Title: "Home", URL: programme.RelURL(current, "index.html"), Current: current == "index.html"}}
+	items := []NavItem{{Title: "Home", URL: programme.RelURL(from, "index.html"), Current: current == "index.html"}}
 	for _, s := range r.Prog.Sections {
 		if s.IsRoot() {
 			for _, p := range s.Pages {
-				items = append(items, NavItem{Title: p.Title(), URL: programme.RelURL(current, p.URL), Current: current == p.URL})
+				items = append(items, NavItem{Title: p.Title(), URL: programme.RelURL(from, p.URL), Current: current == p.URL})
 			}
 			continue
 		}
-		g := NavItem{Title: s.Title, URL: programme.RelURL(current, s.URL), Current: current == s.URL}
-		g.Open = g.Current || s.Contains(current)
+		g := NavItem{Title: s.Title, URL: programme.RelURL(from, s.URL), Current: current == s.URL}
+		g.Open = s.Contains(from)
 		if full || g.Open {
 			for _, p := range s.Pages {
-				g.Children = append(g.Children, NavItem{Title: p.Title(), URL: programme.RelURL(current, p.URL), Current: current == p.URL})
+				g.Children = append(g.Children, NavItem{Title: p.Title(), URL: programme.RelURL(from, p.URL), Current: current == p.URL})
 			}
 		}
 		items = append(items, g)

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"runtime/debug"
 	"strconv"
+	"sync"
 
 	"haven/generator/diag"
 	"haven/generator/markdown"
@@ -17,6 +18,7 @@ import (
 	"haven/generator/programme"
 	"haven/generator/search"
 	"haven/generator/theme"
+	"haven/generator/work"
 )
 
 // CSP is the Content-Security-Policy of every page: the site's own scripts,
@@ -68,6 +70,10 @@ type Renderer struct {
 	Pack     string
 	PackHome []byte
 
+	// navCache holds the sidebar renderings pages share (see sidebar).
+	navMu    sync.Mutex
+	navCache map[navKey]string
+
 	// pages and bodies keep each rendered page's data and Markdown HTML
 	// for the print pages.
 	pages  map[*programme.Page]*PageData
@@ -93,10 +99,23 @@ func Funcs() template.FuncMap {
 func (r *Renderer) Site(diags *diag.List) []Output {
 	r.pages = map[*programme.Page]*PageData{}
 	r.bodies = map[*programme.Page][]byte{}
+	r.navCache = map[navKey]string{}
 	var out []Output
-	for _, p := range r.Prog.Pages {
-		if o, ok := r.page(p, diags); ok {
-			out = append(out, o)
+	// Pages render in parallel; each writes only its own slot, and the
+	// slots are gathered in reading order.
+	results := make([]pageResult, len(r.Prog.Pages))
+	work.Each(len(results), func(i int) { results[i] = r.page(r.Prog.Pages[i]) })
+	for i, res := range results {
+		p := r.Prog.Pages[i]
+		diags.Merge(&res.diags)
+		if !res.ok {
+			continue
+		}
+		out = append(out, res.out)
+		r.Search = append(r.Search, res.search)
+		r.pages[p], r.bodies[p] = res.data, res.body
+		if res.packHome != nil {
+			r.PackHome = res.packHome
 		}
 	}
 	for _, s := range r.Prog.Sections {
@@ -116,22 +135,35 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	return out
 }
 
-// page renders one page. A panic in goldmark or a template becomes an error
-// naming the page.
-func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool) {
+// pageResult is one rendered page and what the later steps need of it.
+type pageResult struct {
+	ok       bool
+	out      Output
+	search   search.Page
+	data     *PageData
+	body     []byte
+	packHome []byte
+	diags    diag.List
+}
+
+// page renders one page. It touches nothing shared, so pages can render in
+// parallel. A panic in goldmark or a template becomes an error naming the
+// page.
+func (r *Renderer) page(p *programme.Page) (res pageResult) {
+	diags := &res.diags
 	defer func() {
 		if v := recover(); v != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "internal error while rendering this page: %v\n%s", v, debug.Stack())
-			ok = false
+			res.ok = false
 		}
 	}()
 	var body bytes.Buffer
 	if err := r.MD.Render(&body, p.Doc, r.Edition.Participant); err != nil {
 		diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
-		return Output{}, false
+		return res
 	}
-	r.Search = append(r.Search, search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p),
-		Summary: p.Meta.Summary, Body: body.Bytes()})
+	res.body = body.Bytes()
+	res.search = search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body}
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
@@ -171,22 +203,23 @@ func (r *Renderer) page(p *programme.Page, diags *diag.List) (o Output, ok bool)
 	if p.Section != nil && !p.Section.IsRoot() && p.Kind == meta.KindPage && p.Section.Index == p {
 		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
 	}
-	r.pages[p], r.bodies[p] = d, body.Bytes()
+	res.data = d
 	if d.IsHome && r.Pack != "" {
 		packHome, err := r.execute(p.Kind, d)
 		if err != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
-			return Output{}, false
+			return res
 		}
-		r.PackHome = packHome
+		res.packHome = packHome
 		d.PackURL = r.Pack
 	}
 	data, err := r.execute(p.Kind, d)
 	if err != nil {
 		diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
-		return Output{}, false
+		return res
 	}
-	return Output{Path: p.URL, Data: data, Source: p.File()}, true
+	res.out, res.ok = Output{Path: p.URL, Data: data, Source: p.File()}, true
+	return res
 }
 
 func moduleOf(p *programme.Page) string {
@@ -243,6 +276,13 @@ func Editions(th *theme.Theme, prog *programme.Programme, editions []Edition) (O
 }
 
 func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {
+	if d.Sidebar == "" && kind != "editions" && kind != "print" {
+		sb, err := r.sidebar(d.URL)
+		if err != nil {
+			return nil, fmt.Errorf("the sidebar template failed: %w", err)
+		}
+		d.Sidebar = sb
+	}
 	tmpl, ok := r.Theme.Layout(kind)
 	if !ok {
 		return nil, fmt.Errorf("no %s template", kind)

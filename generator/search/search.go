@@ -284,7 +284,7 @@ func Terms(text string) []string {
 	for _, r := range norm.NFD.String(text) {
 		switch {
 		case unicode.Is(unicode.M, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			cur = append(cur, unicode.ToLower(r))
 		default:
 			flush()
