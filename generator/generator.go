@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,12 @@ func editions(name string) ([]render.Edition, error) {
 // content (an unreadable project, a refused output folder: see
 // publish.UsageError).
 func Build(ctx context.Context, opts Options) (*Result, error) {
+	return build(ctx, opts, nil)
+}
+
+// build is Build with an optional cache of an earlier build's work (haven
+// watch keeps one between builds).
+func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -138,7 +145,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 	var proj *source.Project
 	step("load", func() {
-		proj, err = source.Load(dir, source.Options{Skip: skipOutput(dir, out)}, &diags)
+		lo := source.Options{Skip: skipOutput(dir, out)}
+		if c != nil && c.files != nil {
+			lo.Reuse = c.reuse
+		}
+		proj, err = source.Load(dir, lo, &diags)
+		if err == nil && c != nil {
+			c.keepFiles(proj)
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -162,10 +176,17 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		parsed = make([]programme.Parsed, len(pages))
 		pdiags := make([]diag.List, len(pages))
-		work.Each(len(pages), func(i int) { parsed[i] = parsePage(md, pages[i], &pdiags[i]) })
+		work.Each(len(pages), func(i int) {
+			if p, d, ok := c.parsedPage(pages[i]); ok {
+				parsed[i], pdiags[i] = p, d
+				return
+			}
+			parsed[i] = parsePage(md, pages[i], &pdiags[i])
+		})
 		for i := range pdiags {
 			diags.Merge(&pdiags[i])
 		}
+		c.keepParsed(pages, parsed, pdiags)
 	})
 
 	var prog *programme.Programme
@@ -186,14 +207,40 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	var files []publish.File
 	if !diags.HasErrors() {
 		step("render", func() {
+			sig := signature(proj, prog, opts)
+			var mf *publish.Minifier
+			if opts.Minify {
+				mf = publish.NewMinifier()
+			}
 			for _, ed := range eds {
 				view := programme.Edition(prog, ed.Participant)
 				packName := packName(prog.Title, ed.Name)
-				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Pack: packName + ".zip", Watch: opts.Watch}
+				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Watch: opts.Watch}
+				if !opts.Watch {
+					// Watch builds are for the author's eyes: the packs
+					// are for handing out, and `haven build` writes them.
+					r.Pack = packName + ".zip"
+				}
+				if mf != nil {
+					r.Minify = mf.Minify
+				}
+				if c != nil {
+					r.Cache = c.render
+					r.Key = func(p *programme.Page) string { return sig + "/" + p.Hash }
+					if c.written != nil && !opts.Check {
+						prefix := ed.Name + "/"
+						r.Fresh = func(o render.Output) {
+							if o.Minified == opts.Minify {
+								c.early(out, prefix+o.Path, o.Data)
+							}
+						}
+					}
+				}
 				outputs := r.Site(&diags)
-				index, _ := search.Build(r.Search)
+				index, _ := search.Assemble(r.Search)
 				for _, f := range index {
-					outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index"})
+					// Compact JSON already: minifying it would only cost time.
+					outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true})
 				}
 				res.Pages += len(view.Pages)
 				edFiles := collect("", outputs, opts.Minify, &diags)
@@ -204,11 +251,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 					}
 				}
 				res.Editions = append(res.Editions, er)
-				zipped, err := packEdition(packName, edFiles, r.PackHome, opts.Minify)
-				if err != nil {
-					diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
+				if r.Pack != "" {
+					zipped, err := packEdition(packName, edFiles, r.PackHome, opts.Minify)
+					if err != nil {
+						diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
+					}
+					edFiles = append(edFiles, publish.File{Path: r.Pack, Data: zipped})
 				}
-				edFiles = append(edFiles, publish.File{Path: r.Pack, Data: zipped})
 				if opts.Watch {
 					edFiles = append(edFiles, watchFiles(edFiles)...)
 				}
@@ -238,7 +287,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if res.Errors > 0 || opts.Check {
 		return res, nil
 	}
-	step("publish", func() { err = publish.Write(out, files) })
+	step("publish", func() {
+		if c != nil {
+			err = publish.Update(out, files, c.written)
+			c.wrote(files, err)
+		} else {
+			err = publish.Write(out, files)
+		}
+	})
 	if err != nil {
 		return res, err
 	}
@@ -258,11 +314,12 @@ func watchFiles(files []publish.File) []publish.File {
 		panic(err) // embedded
 	}
 	out := []publish.File{{Path: "assets/haven-reload.js", Data: reload}}
+	// The id only has to change when a file does: a CRC of each file
+	// (hardware-fast) feeds one hash of the whole list.
+	table := crc32.MakeTable(crc32.Castagnoli)
 	h := sha256.New()
 	for _, f := range files {
-		h.Write([]byte(f.Path))
-		h.Write([]byte{0})
-		h.Write(f.Data)
+		fmt.Fprintf(h, "%s\x00%d\x00%08x\x00", f.Path, len(f.Data), crc32.Checksum(f.Data, table))
 	}
 	out = append(out, publish.File{Path: WatchStatusFile, Data: WatchStatus(hex.EncodeToString(h.Sum(nil))[:16], nil)})
 	return out
@@ -315,7 +372,8 @@ func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) programme
 	// CRLF and CR line ends read exactly like LF; lines keep their numbers.
 	text := bytes.ReplaceAll(f.Data, []byte("\r\n"), []byte("\n"))
 	lines := diag.NewLines(file, text)
-	p := programme.Parsed{Source: f.Path, Lines: lines, Meta: &meta.Page{}}
+	sum := sha256.Sum256(f.Data)
+	p := programme.Parsed{Source: f.Path, Lines: lines, Meta: &meta.Page{}, Memo: &programme.Memo{}, Hash: hex.EncodeToString(sum[:])}
 	split, d := meta.SplitPage(file, text)
 	if d != nil {
 		diags.Add(*d)
@@ -359,7 +417,7 @@ func collect(prefix string, outputs []render.Output, minify bool, diags *diag.Li
 	work.Each(len(keep), func(i int) {
 		o := keep[i]
 		data := o.Data
-		if mf != nil {
+		if mf != nil && !o.Minified {
 			if m, err := mf.Minify(o.Path, data); err != nil {
 				errs[i] = err
 			} else {

@@ -76,16 +76,17 @@ func Watch(ctx context.Context, opts Options, wopts WatchOptions, report func(Wa
 		})
 	}()
 
-	build := func(ev WatchEvent) {
+	c := newCache()
+	rebuild := func(ev WatchEvent) {
 		start := time.Now()
-		res, err := Build(ctx, opts)
+		res, err := build(ctx, opts, c)
 		ev.Result, ev.Err, ev.Duration = res, err, time.Since(start)
 		if err == nil && res != nil && !res.OK() {
 			showErrors(out, res)
 		}
 		report(ev)
 	}
-	build(WatchEvent{})
+	rebuild(WatchEvent{})
 	for {
 		select {
 		case <-ctx.Done():
@@ -108,7 +109,14 @@ func Watch(ctx context.Context, opts Options, wopts WatchOptions, report func(Wa
 			}
 			slices.Sort(ev.Changed)
 			ev.Changed = slices.Compact(ev.Changed)
-			build(ev)
+			c.changed = map[string]bool{}
+			for _, p := range ev.Changed {
+				c.changed[p] = true
+			}
+			if ev.Full {
+				c.files = nil // read everything again
+			}
+			rebuild(ev)
 		}
 	}
 }

@@ -33,6 +33,21 @@ func AddActivityTime(h *ast.Heading, t *ActivityTime) {
 	h.AppendChild(h, t)
 }
 
+// ClearActivityTimes removes every ActivityTime from a document's headings,
+// so that a document parsed once can be given its times afresh on each
+// build (watch mode keeps parsed documents between builds).
+func ClearActivityTimes(d *Doc) {
+	for _, h := range d.Headings {
+		for c := h.Node.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			if _, ok := c.(*ActivityTime); ok {
+				h.Node.RemoveChild(h.Node, c)
+			}
+			c = next
+		}
+	}
+}
+
 type activityRenderer struct {
 	label func(*ActivityTime) string
 }

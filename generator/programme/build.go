@@ -59,7 +59,12 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 
 	for i := range parsed {
 		pp := &parsed[i]
-		p := &Page{Source: pp.Source, Meta: pp.Meta, Doc: pp.Doc, Lines: pp.Lines, BodyOffset: pp.BodyOffset}
+		pm := *pp.Meta // the model adds defaults; the parsed page stays as read
+		memo := pp.Memo
+		if memo == nil {
+			memo = &Memo{}
+		}
+		p := &Page{Source: pp.Source, Meta: &pm, Doc: pp.Doc, Lines: pp.Lines, BodyOffset: pp.BodyOffset, Hash: pp.Hash, memo: memo}
 		dir, name := path.Split(pp.Source)
 		dir = strings.TrimSuffix(dir, "/")
 		top, _, nested := strings.Cut(dir, "/")

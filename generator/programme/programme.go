@@ -81,7 +81,10 @@ type Page struct {
 	Agreement agreement.Result
 	// BodyOffset is where the Markdown body starts in the file's text.
 	BodyOffset int
-	order      sortKey
+	// Hash identifies the source text (a hex digest).
+	Hash  string
+	memo  *Memo
+	order sortKey
 }
 
 // File is the page's path as diagnostics name it.
@@ -97,13 +100,28 @@ type Asset struct {
 	Data   []byte
 }
 
-// Parsed is a page as the parse stage hands it over.
+// Parsed is a page as the parse stage hands it over. A Parsed may be built
+// into more than one Programme (watch mode keeps them between builds):
+// Build never changes its Meta, and the changes it makes to its Doc give
+// the same result every time.
 type Parsed struct {
 	Source     string
 	BodyOffset int
-	Meta       *meta.Page
-	Doc        *markdown.Doc
-	Lines      *diag.Lines
+	// Memo keeps what the model works out once per parsed page; parse
+	// stages set it to a new Memo.
+	Memo *Memo
+	// Hash identifies the source text (a hex digest).
+	Hash  string
+	Meta  *meta.Page
+	Doc   *markdown.Doc
+	Lines *diag.Lines
+}
+
+// Memo keeps the results of one-off changes to a parsed page's Markdown.
+type Memo struct {
+	agreementDone  bool
+	agreement      agreement.Result
+	agreementDiags diag.List
 }
 
 // sortKey orders pages and sections: an explicit `order:` first, then a

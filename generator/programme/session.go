@@ -43,6 +43,7 @@ func ClockAdd(start string, minutes int) string {
 func prepareSessions(prog *Programme, diags *diag.List) {
 	cfg := prog.Config
 	for _, p := range prog.Pages {
+		markdown.ClearActivityTimes(p.Doc)
 		if p.Kind == meta.KindAgreement {
 			prepareAgreement(p, diags)
 		} else if pos, ok := p.Meta.Keys["signatures"]; ok {
@@ -170,9 +171,16 @@ func prepareAgreement(p *Page, diags *diag.List) {
 		}
 		return p.Lines.Pos(p.BodyOffset + off)
 	}
-	before := diags.Count(diag.Error)
-	res := agreement.Transform(p.Doc.Root, p.Doc.Source, at, diags)
-	if res.Items == 0 && diags.Count(diag.Error) == before {
+	m := p.memo
+	if !m.agreementDone {
+		// The transform rewrites the Markdown: do it once per parse, and
+		// report its problems on every build.
+		m.agreement = agreement.Transform(p.Doc.Root, p.Doc.Source, at, &m.agreementDiags)
+		m.agreementDone = true
+	}
+	diags.Merge(&m.agreementDiags)
+	res := m.agreement
+	if res.Items == 0 && m.agreementDiags.Count(diag.Error) == 0 {
 		diags.Add(diag.Diagnostic{Pos: diag.Position{File: p.File(), Line: 1, Col: 1}, Severity: diag.Error,
 			Message: "this group-agreement template has no suggested items",
 			Hint:    "list them as a task list: - [x] for items kept by default, - [ ] for items to discuss; or, if this page is not a template, give it type: page"})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -282,4 +283,84 @@ func Replace(out, rel string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// Update brings haven's existing output folder in line with files by
+// writing only what changed since the last build (last maps each path to
+// the bytes written then), each file atomically, and removing the files
+// that are gone. It is for haven watch, where rewriting thousands of
+// unchanged files after every save would be slow; a folder that is not
+// haven's own, or that is missing, is written whole with Write instead.
+func Update(out string, files []File, last map[string][]byte) error {
+	listed, err := readManifest(filepath.Join(out, ManifestName))
+	if err != nil || last == nil {
+		return Write(out, files)
+	}
+	if err := checkOwned(out); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(out)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	now := make(map[string]bool, len(files))
+	for _, f := range files {
+		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
+			return fmt.Errorf("refusing to write %q: not a plain path inside the site", f.Path)
+		}
+		now[f.Path] = true
+		if old, ok := last[f.Path]; ok && listed[f.Path] && bytes.Equal(old, f.Data) {
+			continue
+		}
+		if dir := path.Dir(f.Path); dir != "." {
+			if err := root.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("cannot create %s: %w", dir, err)
+			}
+		}
+		tmp := f.Path + ".haven-tmp"
+		if err := root.WriteFile(tmp, f.Data, 0o644); err != nil {
+			return fmt.Errorf("cannot write %s: %w", f.Path, err)
+		}
+		if err := root.Rename(tmp, f.Path); err != nil {
+			root.Remove(tmp)
+			return fmt.Errorf("cannot write %s: %w", f.Path, err)
+		}
+	}
+	changed := len(now) != len(listed)
+	for p := range listed {
+		if !now[p] {
+			changed = true
+			// Only files haven listed as its own are ever removed; Remove
+			// never follows a link.
+			if err := root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("cannot remove %s: %w", p, err)
+			}
+			removeEmptyParents(root, path.Dir(p))
+		}
+	}
+	if !changed {
+		return nil
+	}
+	paths := slices.Sorted(maps.Keys(now))
+	var m bytes.Buffer
+	m.WriteString(manifestHeader)
+	for _, p := range paths {
+		m.WriteString(p)
+		m.WriteByte('\n')
+	}
+	if err := root.WriteFile(ManifestName+".haven-tmp", m.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return root.Rename(ManifestName+".haven-tmp", ManifestName)
+}
+
+// removeEmptyParents removes dir and its parents while they are empty.
+func removeEmptyParents(root *os.Root, dir string) {
+	for dir != "." && dir != "" {
+		if err := root.Remove(dir); err != nil {
+			return // not empty, or gone
+		}
+		dir = path.Dir(dir)
+	}
 }

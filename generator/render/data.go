@@ -64,8 +64,10 @@ type PageData struct {
 	// On print pages: the pages in order, where "back" leads, and (for
 	// each page) the id of its article.
 	PrintPages []*PageData
-	BackURL    string
-	Anchor     string
+	// PrintArticles is the pages' articles, rendered by "print-article".
+	PrintArticles template.HTML
+	BackURL       string
+	Anchor        string
 }
 
 // AgendaRow is an activity in a session's agenda.

@@ -16,6 +16,7 @@ import (
 	"haven/generator/diag"
 	"haven/generator/markdown"
 	"haven/generator/programme"
+	"haven/generator/work"
 )
 
 // PrintFile is the name of the print page of the programme (at the edition
@@ -54,6 +55,12 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	return out
 }
 
+// articlesMark stands in a print page's shell for its articles, so that the
+// shell can be minified alone and the articles, each minified and cached on
+// its own, put in its place: a programme of a thousand pages is then not
+// re-rendered and re-minified whole after every save under haven watch.
+const articlesMark = "<haven-print-articles></haven-print-articles>"
+
 // printPage renders pages one after another on one page, with every id
 // made unique and every link between them pointing inside the page.
 func (r *Renderer) printPage(url, title, backURL string, pages []*programme.Page, diags *diag.List) (Output, bool) {
@@ -64,41 +71,103 @@ func (r *Renderer) printPage(url, title, backURL string, pages []*programme.Page
 	d := r.pageData(url, "print", title)
 	d.Nav = nil
 	d.BackURL = programme.RelURL(url, backURL)
+	var included []*programme.Page
 	for _, p := range pages {
-		pd, ok := r.pages[p]
-		if !ok {
-			continue
+		if pd, ok := r.pages[p]; ok {
+			included = append(included, p)
+			d.PrintPages = append(d.PrintPages, &PageData{Title: pd.Title, Anchor: set.anchors[p.URL]})
 		}
-		anchor := set.anchors[p.URL]
-		body, err := set.rewrite(p.URL, anchor, r.bodies[p])
+	}
+	articles := make([]string, len(included))
+	errs := make([]error, len(included))
+	work.Each(len(included), func(i int) { articles[i], errs[i] = r.printArticle(set, included[i]) })
+	for i, err := range errs {
 		if err != nil {
-			diags.Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", url, err)
+			diags.Errorf(diag.Position{File: included[i].File()}, "cannot place this page on the print page %s: %v", url, err)
 			return Output{}, false
 		}
-		c := *pd
-		c.Content = template.HTML(body)
-		c.Anchor = anchor
-		c.Agenda = nil
-		for _, a := range pd.Agenda {
-			a.URL = "#" + anchor + "--" + strings.TrimPrefix(a.URL, "#")
-			c.Agenda = append(c.Agenda, a)
-		}
-		c.Materials = nil
-		for _, m := range pd.Materials {
-			var ss []Crumb
-			for _, s := range m.Sessions {
-				ss = append(ss, Crumb{Title: s.Title, URL: set.link(p.URL, anchor, s.URL)})
-			}
-			c.Materials = append(c.Materials, MaterialItem{Text: m.Text, Sessions: ss})
-		}
-		d.PrintPages = append(d.PrintPages, &c)
 	}
-	data, err := r.execute("print", d)
+	d.PrintArticles = template.HTML(articlesMark)
+	shell, err := r.execute("print", d)
 	if err != nil {
 		diags.Errorf(diag.Position{File: "theme:layouts/print.html"}, "the print template failed for %s: %v", url, err)
 		return Output{}, false
 	}
-	return Output{Path: url, Data: data, Source: "print page " + url}, true
+	minified := false
+	if r.Minify != nil {
+		if m, err := r.Minify(url, shell); err == nil && bytes.Contains(m, []byte(articlesMark)) {
+			shell, minified = m, true
+		}
+	}
+	before, after, found := bytes.Cut(shell, []byte(articlesMark))
+	if !found {
+		diags.Errorf(diag.Position{File: "theme:layouts/print.html"}, "the print template for %s does not show .PrintArticles", url)
+		return Output{}, false
+	}
+	size := len(shell)
+	for _, a := range articles {
+		size += len(a)
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.Write(before)
+	for _, a := range articles {
+		b.WriteString(a)
+	}
+	b.Write(after)
+	return Output{Path: url, Data: b.Bytes(), Source: "print page " + url, Minified: minified}, true
+}
+
+// printArticle renders one page's article for a print page, minified when
+// the build minifies; under haven watch it is cached with the page.
+func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error) {
+	var name, key string
+	if r.Cache != nil && r.Key != nil {
+		name, key = r.Edition.Name+"/"+set.url+"/"+p.Source, r.Key(p)
+		if html, ok := r.Cache.article(name, key); ok {
+			return html, nil
+		}
+	}
+	pd := r.pages[p]
+	anchor := set.anchors[p.URL]
+	body, err := set.rewrite(p.URL, anchor, r.bodies[p])
+	if err != nil {
+		return "", err
+	}
+	c := *pd
+	c.Content = template.HTML(body)
+	c.Anchor = anchor
+	c.Agenda = nil
+	for _, a := range pd.Agenda {
+		a.URL = "#" + anchor + "--" + strings.TrimPrefix(a.URL, "#")
+		c.Agenda = append(c.Agenda, a)
+	}
+	c.Materials = nil
+	for _, m := range pd.Materials {
+		var ss []Crumb
+		for _, s := range m.Sessions {
+			ss = append(ss, Crumb{Title: s.Title, URL: set.link(p.URL, anchor, s.URL)})
+		}
+		c.Materials = append(c.Materials, MaterialItem{Text: m.Text, Sessions: ss})
+	}
+	tmpl, ok := r.Theme.Layout("print")
+	if !ok {
+		return "", fmt.Errorf("no print template")
+	}
+	var out bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&out, "print-article", &c); err != nil {
+		return "", err
+	}
+	html := out.Bytes()
+	if r.Minify != nil {
+		if m, err := r.Minify(set.url, html); err == nil {
+			html = m
+		}
+	}
+	if name != "" {
+		r.Cache.keepArticle(name, key, string(html))
+	}
+	return string(html), nil
 }
 
 // link rewrites a URL written on the page at pageURL (whose article is

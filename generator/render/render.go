@@ -32,6 +32,60 @@ type Output struct {
 	Data []byte
 	// Source names the file it came from, for diagnostics.
 	Source string
+	// Minified is set when Data is already minified.
+	Minified bool
+}
+
+// Cache keeps rendered pages from one build for the next (haven watch). A
+// page is reused when its key (see Renderer.Key) is unchanged.
+type Cache struct {
+	mu       sync.Mutex
+	m        map[string]cachedPage
+	articles map[string]cachedArticle
+}
+
+type cachedArticle struct{ key, html string }
+
+type cachedPage struct {
+	key string
+	res pageResult
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{m: map[string]cachedPage{}, articles: map[string]cachedArticle{}}
+}
+
+func (c *Cache) article(name, key string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.articles[name]
+	if !ok || e.key != key {
+		return "", false
+	}
+	return e.html, true
+}
+
+func (c *Cache) keepArticle(name, key, html string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.articles[name] = cachedArticle{key, html}
+}
+
+func (c *Cache) get(name, key string) (pageResult, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[name]
+	if !ok || e.key != key {
+		return pageResult{}, false
+	}
+	return e.res, true
+}
+
+func (c *Cache) put(name, key string, res pageResult) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[name] = cachedPage{key, res}
 }
 
 // Edition names the edition being rendered.
@@ -60,9 +114,22 @@ type Renderer struct {
 	Edition Edition
 	// Watch renders pages for `haven watch`: they reload themselves.
 	Watch bool
+	// Minify, when set, minifies each page as it is rendered (so that a
+	// cached page is cached minified).
+	Minify func(path string, data []byte) ([]byte, error)
+	// Cache and Key let pages rendered by an earlier build be reused: Key
+	// must change whenever anything the page shows may have changed.
+	Cache *Cache
+	Key   func(p *programme.Page) string
+	// Fresh, when set, is called with each page that was rendered anew
+	// (not taken from the cache) as soon as all pages are rendered, before
+	// the slower whole-site files: haven watch writes it at once, so that
+	// the page an author just saved is updated first.
+	Fresh func(Output)
 
-	// Search collects, as pages are rendered, what the search index needs.
-	Search []search.Page
+	// Search collects, as pages are rendered, what each brings to the
+	// search index.
+	Search []*search.Analysis
 
 	// Pack is the file name of the edition's offline pack, offered on the
 	// home page; "" for none. PackHome receives the home page as the pack
@@ -104,7 +171,28 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	// Pages render in parallel; each writes only its own slot, and the
 	// slots are gathered in reading order.
 	results := make([]pageResult, len(r.Prog.Pages))
-	work.Each(len(results), func(i int) { results[i] = r.page(r.Prog.Pages[i]) })
+	fresh := make([]bool, len(results))
+	work.Each(len(results), func(i int) {
+		p := r.Prog.Pages[i]
+		if r.Cache == nil || r.Key == nil {
+			results[i], fresh[i] = r.page(p), true
+			return
+		}
+		name, key := r.Edition.Name+"/"+p.Source, r.Key(p)
+		if res, ok := r.Cache.get(name, key); ok {
+			results[i] = res
+			return
+		}
+		results[i], fresh[i] = r.page(p), true
+		r.Cache.put(name, key, results[i])
+	})
+	if r.Fresh != nil {
+		for i, res := range results {
+			if fresh[i] && res.ok && res.diags.Len() == 0 {
+				r.Fresh(res.out)
+			}
+		}
+	}
 	for i, res := range results {
 		p := r.Prog.Pages[i]
 		diags.Merge(&res.diags)
@@ -139,7 +227,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 type pageResult struct {
 	ok       bool
 	out      Output
-	search   search.Page
+	search   *search.Analysis
 	data     *PageData
 	body     []byte
 	packHome []byte
@@ -163,7 +251,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		return res
 	}
 	res.body = body.Bytes()
-	res.search = search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body}
+	res.search = search.Analyze(search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body})
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
@@ -219,6 +307,13 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		return res
 	}
 	res.out, res.ok = Output{Path: p.URL, Data: data, Source: p.File()}, true
+	if r.Minify != nil {
+		if m, err := r.Minify(p.URL, data); err == nil {
+			res.out.Data, res.out.Minified = m, true
+		}
+		// A page that cannot be minified is left for the publish step,
+		// which reports it.
+	}
 	return res
 }
 

@@ -12,19 +12,21 @@
 package search
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tdewolff/parse/v2"
 	phtml "github.com/tdewolff/parse/v2/html"
 	"golang.org/x/text/unicode/norm"
+
+	"haven/generator/work"
 )
 
 // Weights of where a term occurs; a section keeps the largest.
@@ -75,50 +77,101 @@ type section struct {
 	text    strings.Builder
 }
 
-// Build indexes pages, in reading order.
-func Build(pages []Page) ([]File, Stats) {
-	var secs []*section
-	postings := map[string]map[int]int{} // term -> section -> weight
-	post := func(text string, sec, weight int) {
-		for _, term := range Terms(text) {
-			m := postings[term]
-			if m == nil {
-				m = map[int]int{}
-				postings[term] = m
-			}
-			m[sec] = max(m[sec], weight)
-		}
+// Section is a part of a page: its opening (Anchor "") or a heading and
+// the text under it.
+type Section struct {
+	Anchor  string
+	Heading string
+	Level   int
+	Text    string
+}
+
+// Analysis is what one page brings to the index. It depends on the page
+// alone, so it can be kept between builds.
+type Analysis struct {
+	Title, URL, Module string
+	Sections           []Section
+	// Terms holds, for each section, the weight of each of its terms.
+	Terms []map[string]int
+	// quoted holds each section's text as a JSON string, escaped once
+	// here rather than on every build that keeps this analysis.
+	quoted []string
+}
+
+// Analyze splits a page into sections and weighs their terms.
+func Analyze(p Page) *Analysis {
+	a := &Analysis{Title: p.Title, URL: p.URL, Module: p.Module}
+	open := &section{level: 1}
+	if p.Summary != "" {
+		open.text.WriteString(p.Summary)
+		open.text.WriteString(" ")
 	}
-	var pageRows [][3]string
-	for pi, p := range pages {
-		pageRows = append(pageRows, [3]string{p.Title, p.URL, p.Module})
-		first := len(secs)
-		secs = append(secs, &section{page: pi, level: 1})
-		post(p.Title, first, WeightTitle)
-		if p.Summary != "" {
-			secs[first].text.WriteString(p.Summary)
-			secs[first].text.WriteString(" ")
+	secs := []*section{open}
+	for _, s := range split(p.Body) {
+		if s.anchor == "" {
+			open.text.WriteString(s.text.String())
+			continue
 		}
-		for _, s := range split(p.Body) {
-			if s.anchor == "" {
-				secs[first].text.WriteString(s.text.String())
-				continue
-			}
-			s.page = pi
-			secs = append(secs, s)
-		}
+		secs = append(secs, s)
 	}
 	for i, s := range secs {
-		post(s.heading, i, WeightHeading)
-		post(s.text.String(), i, WeightBody)
+		terms := map[string]int{}
+		weigh := func(text string, w int) {
+			for _, t := range Terms(text) {
+				terms[t] = max(terms[t], w)
+			}
+		}
+		if i == 0 {
+			weigh(p.Title, WeightTitle)
+		}
+		weigh(s.heading, WeightHeading)
+		text := collapse(s.text.String())
+		weigh(text, WeightBody)
+		a.Sections = append(a.Sections, Section{Anchor: s.anchor, Heading: collapse(s.heading), Level: s.level, Text: text})
+		a.Terms = append(a.Terms, terms)
+		var q jsonWriter
+		q.str(text)
+		a.quoted = append(a.quoted, string(q.b))
+	}
+	return a
+}
+
+// Build indexes pages, in reading order.
+func Build(pages []Page) ([]File, Stats) {
+	as := make([]*Analysis, len(pages))
+	for i, p := range pages {
+		as[i] = Analyze(p)
+	}
+	return Assemble(as)
+}
+
+// Assemble writes the index of analysed pages, in reading order.
+func Assemble(pages []*Analysis) ([]File, Stats) {
+	type sec struct {
+		page   int
+		s      Section
+		quoted string
+	}
+	var secs []sec
+	postings := map[string][]int{} // term -> section, weight, section, weight...
+	var pageRows [][3]string
+	for pi, a := range pages {
+		pageRows = append(pageRows, [3]string{a.Title, a.URL, a.Module})
+		for si, s := range a.Sections {
+			idx := len(secs)
+			secs = append(secs, sec{pi, s, a.quoted[si]})
+			for t, w := range a.Terms[si] {
+				postings[t] = append(postings[t], idx, w)
+			}
+		}
 	}
 
 	// Shards by the first keyLen runes of each term, numbered in key
 	// order: one shard for a small programme, more as it grows, so that a
 	// search loads a small part of a large index.
 	size := 0
-	for term, m := range postings {
-		size += len(term) + 8*len(m)
+	for term, list := range postings {
+		size += len(term) + 4*len(list)
 	}
 	keyLen := 2
 	switch {
@@ -138,40 +191,70 @@ func Build(pages []Page) ([]File, Stats) {
 		shardIDs[k] = i
 	}
 
-	var files []File
 	var st Stats
-	sectionRows := make([][4]any, len(secs))
+	var idx jsonWriter
+	idx.raw(`havenSearch.index({"pages":[`)
+	for i, r := range pageRows {
+		idx.comma(i)
+		idx.raw("[")
+		idx.str(r[0])
+		idx.raw(",")
+		idx.str(r[1])
+		idx.raw(",")
+		idx.str(r[2])
+		idx.raw("]")
+	}
+	idx.raw(`],"sections":[`)
 	for i, s := range secs {
-		sectionRows[i] = [4]any{s.page, s.anchor, collapse(s.heading), s.level}
+		idx.comma(i)
+		idx.raw("[" + strconv.Itoa(s.page) + ",")
+		idx.str(s.s.Anchor)
+		idx.raw(",")
+		idx.str(s.s.Heading)
+		idx.raw("," + strconv.Itoa(s.s.Level) + "]")
 	}
-	files = append(files, script("search/index.js", "havenSearch.index(", map[string]any{
-		"pages":    pageRows,
-		"sections": sectionRows,
-		"shards":   shardIDs,
-		"texts":    (len(secs) + TextsPerShard - 1) / TextsPerShard,
-		"keylen":   keyLen,
-	}, ");\n"))
+	idx.raw(`],"shards":{`)
 	for i, k := range keys {
-		terms := byKey[k]
+		idx.comma(i)
+		idx.str(k)
+		idx.raw(":" + strconv.Itoa(shardIDs[k]))
+	}
+	idx.raw(fmt.Sprintf(`},"texts":%d,"keylen":%d});`+"\n", (len(secs)+TextsPerShard-1)/TextsPerShard, keyLen))
+
+	shards := make([]File, len(keys))
+	work.Each(len(keys), func(i int) {
+		terms := byKey[keys[i]]
 		slices.Sort(terms)
-		shard := make(map[string][]int, len(terms))
-		for _, term := range terms {
-			secIdx := slices.Sorted(maps.Keys(postings[term]))
-			list := make([]int, 0, 2*len(secIdx))
-			for _, s := range secIdx {
-				list = append(list, s, postings[term][s])
+		var w jsonWriter
+		w.raw("havenSearch.terms(" + strconv.Itoa(i) + ",{")
+		for j, term := range terms {
+			w.comma(j)
+			w.str(term)
+			w.raw(":[")
+			// In section order: sections were added in order.
+			for k, n := range postings[term] {
+				w.comma(k)
+				w.raw(strconv.Itoa(n))
 			}
-			shard[term] = list
+			w.raw("]")
 		}
-		files = append(files, script(fmt.Sprintf("search/t-%d.js", i), fmt.Sprintf("havenSearch.terms(%d,", i), shard, ");\n"))
-	}
-	for n := 0; n*TextsPerShard < len(secs); n++ {
-		var texts []string
-		for _, s := range secs[n*TextsPerShard : min(len(secs), (n+1)*TextsPerShard)] {
-			texts = append(texts, collapse(s.text.String()))
+		w.raw("});\n")
+		shards[i] = File{Path: "search/t-" + strconv.Itoa(i) + ".js", Data: w.b}
+	})
+	nTexts := (len(secs) + TextsPerShard - 1) / TextsPerShard
+	texts := make([]File, nTexts)
+	work.Each(nTexts, func(n int) {
+		var w jsonWriter
+		w.raw("havenSearch.texts(" + strconv.Itoa(n) + ",[")
+		for j, s := range secs[n*TextsPerShard : min(len(secs), (n+1)*TextsPerShard)] {
+			w.comma(j)
+			w.raw(s.quoted)
 		}
-		files = append(files, script(fmt.Sprintf("search/x-%d.js", n), fmt.Sprintf("havenSearch.texts(%d,", n), texts, ");\n"))
-	}
+		w.raw("]);\n")
+		texts[n] = File{Path: "search/x-" + strconv.Itoa(n) + ".js", Data: w.b}
+	})
+	files := append([]File{{Path: "search/index.js", Data: idx.b}}, shards...)
+	files = append(files, texts...)
 	for _, f := range files {
 		st.Bytes += len(f.Data)
 	}
@@ -179,19 +262,42 @@ func Build(pages []Page) ([]File, Stats) {
 	return files, st
 }
 
-// script writes a call with JSON data. encoding/json escapes <, > and &, so
-// no text of a page can close the script or open markup.
-func script(path, head string, v any, tail string) File {
-	var b bytes.Buffer
-	b.WriteString(head)
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // only plain strings, numbers, slices and maps are encoded
+// jsonWriter writes the index's JavaScript: JSON data in a function call.
+// Strings are escaped as encoding/json does with HTML escaping (<, > and &
+// as \u003c, \u003e and \u0026, and U+2028 and U+2029), so no text of a
+// page can close the script or open markup.
+type jsonWriter struct{ b []byte }
+
+func (w *jsonWriter) raw(s string) { w.b = append(w.b, s...) }
+
+func (w *jsonWriter) comma(i int) {
+	if i > 0 {
+		w.b = append(w.b, ',')
 	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	b.WriteString(tail)
-	return File{Path: path, Data: b.Bytes()}
+}
+
+const hexDigits = "0123456789abcdef"
+
+func (w *jsonWriter) str(s string) {
+	w.b = append(w.b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			w.b = append(w.b, '\\', byte(r))
+		case r == '\n':
+			w.b = append(w.b, '\\', 'n')
+		case r == '\t':
+			w.b = append(w.b, '\\', 't')
+		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
+			if r == utf8.RuneError {
+				r = 0xfffd
+			}
+			w.b = append(w.b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+		default:
+			w.b = utf8.AppendRune(w.b, r)
+		}
+	}
+	w.b = append(w.b, '"')
 }
 
 // split cuts a page body into sections at its h2 and h3 headings that have
@@ -273,6 +379,9 @@ func hasClass(attr, class string) bool {
 // marks removed, lower case, runs of letters and digits of at least two
 // characters. The theme's JavaScript normalises queries the same way.
 func Terms(text string) []string {
+	if isASCII(text) {
+		return asciiTerms(text)
+	}
 	var out []string
 	var cur []rune
 	flush := func() {
@@ -296,3 +405,47 @@ func Terms(text string) []string {
 
 // collapse folds runs of white space into one space.
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiTerms is Terms for plain ASCII text, which needs no normalising.
+func asciiTerms(s string) []string {
+	var out []string
+	start := -1
+	lower := false
+	flush := func(end int) {
+		if start >= 0 && end-start >= 2 {
+			t := s[start:end]
+			if lower {
+				t = strings.ToLower(t)
+			}
+			out = append(out, t)
+		}
+		start, lower = -1, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			if start < 0 {
+				start = i
+			}
+		case c >= 'A' && c <= 'Z':
+			if start < 0 {
+				start = i
+			}
+			lower = true
+		default:
+			flush(i)
+		}
+	}
+	flush(len(s))
+	return out
+}

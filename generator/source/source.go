@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"haven/generator/diag"
 )
@@ -44,6 +45,9 @@ type File struct {
 	// Data is the file's content. Assets are read too, so that later stages
 	// never go back to the disk.
 	Data []byte
+	// Size and ModTime are the file's as it was read.
+	Size    int64
+	ModTime time.Time
 }
 
 // IsMarkdown reports whether the file is a page source.
@@ -66,6 +70,11 @@ type Options struct {
 	// Skip reports slash-separated paths relative to the project that must
 	// not be read (the output folder when it sits inside the project).
 	Skip func(rel string) bool
+	// Reuse, when set, may return the content of a file read by an
+	// earlier load whose size and time are unchanged (haven watch), so
+	// that only changed files are read again. rel is relative to the
+	// project.
+	Reuse func(rel string, size int64, mod time.Time) ([]byte, bool)
 }
 
 // Load reads the project rooted at dir. Problems with single files are added
@@ -79,7 +88,7 @@ func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
 
 	p := &Project{}
 	for _, name := range configNames {
-		data, err := readFile(root, name, MaxMarkdownSize)
+		data, _, err := readFile(root, name, MaxMarkdownSize)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -158,16 +167,25 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 				Hint:    "remove it from the project"})
 			return nil
 		}
+		rel := strings.TrimPrefix(p, top+"/")
+		if opts.Reuse != nil && mode&fs.ModeSymlink == 0 {
+			if fi, err := d.Info(); err == nil {
+				if data, ok := opts.Reuse(p, fi.Size(), fi.ModTime()); ok {
+					files = append(files, File{Path: rel, Data: data, Size: fi.Size(), ModTime: fi.ModTime()})
+					return nil
+				}
+			}
+		}
 		limit := int64(MaxAssetSize)
 		if strings.EqualFold(path.Ext(p), ".md") {
 			limit = MaxMarkdownSize
 		}
-		data, err := readFile(root, p, limit)
+		data, fi, err := readFile(root, p, limit)
 		if err != nil {
 			diags.Errorf(pos, "cannot read: %v", unwrapPath(err))
 			return nil
 		}
-		files = append(files, File{Path: strings.TrimPrefix(p, top+"/"), Data: data})
+		files = append(files, File{Path: rel, Data: data, Size: fi.Size(), ModTime: fi.ModTime()})
 		return nil
 	})
 	if err != nil {
@@ -179,30 +197,30 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 
 var errTooLarge = errors.New("file too large")
 
-func readFile(root *os.Root, name string, limit int64) ([]byte, error) {
+func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, error) {
 	f, err := root.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
+		return nil, nil, errors.New("not a regular file")
 	}
 	if fi.Size() > limit {
-		return nil, fmt.Errorf("%w: %d MiB, the limit is %d MiB", errTooLarge, fi.Size()>>20, limit>>20)
+		return nil, nil, fmt.Errorf("%w: %d MiB, the limit is %d MiB", errTooLarge, fi.Size()>>20, limit>>20)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: the limit is %d MiB", errTooLarge, limit>>20)
+		return nil, nil, fmt.Errorf("%w: the limit is %d MiB", errTooLarge, limit>>20)
 	}
-	return data, nil
+	return data, fi, nil
 }
 
 // unwrapPath drops the path from a *fs.PathError, since the diagnostic

@@ -47,7 +47,10 @@ func (o *Options) defaults() {
 		o.Interval = 500 * time.Millisecond
 	}
 	if o.Quiet <= 0 {
-		o.Quiet = 60 * time.Millisecond
+		// Editors' save sequences (vim's rename dance, JetBrains' safe
+		// write) take a few milliseconds; a little more covers them
+		// without making the author wait.
+		o.Quiet = 25 * time.Millisecond
 	}
 	if o.MaxWait <= 0 {
 		o.MaxWait = time.Second

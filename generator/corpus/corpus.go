@@ -1,0 +1,98 @@
+// Package corpus writes large, realistic programmes for benchmarks and
+// load tests: modules of sessions with timed activities, callouts, lists,
+// tables and links, deterministic for a given size and seed.
+package corpus
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+var words = strings.Fields(`group safety agreement parent carer facilitator reflect listen share support
+trust confidential space session module feeling together breathe notice pause check welcome close round
+pairs circle story strength boundary wellbeing worker staff practice supervision team change resource
+handout journal kindness voice respect rhythm calm ground breath hope courage connect belonging learn
+explore discuss question answer body mind emotion trigger care peer lived experience community`)
+
+type gen struct{ r *rand.Rand }
+
+func (g gen) word() string { return words[g.r.IntN(len(words))] }
+
+func (g gen) sentence(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = g.word()
+	}
+	s := strings.Join(w, " ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+func (g gen) paragraph() string {
+	var s []string
+	for range 3 + g.r.IntN(3) {
+		s = append(s, g.sentence(8+g.r.IntN(10)))
+	}
+	return strings.Join(s, " ")
+}
+
+// Write writes a programme of n sessions into dir (content/ and
+// haven.yaml), in about √n modules.
+func Write(dir string, n int, seed uint64) error {
+	g := gen{rand.New(rand.NewPCG(seed, 1))}
+	modules := int(math.Ceil(math.Sqrt(float64(n))))
+	per := (n + modules - 1) / modules
+	files := map[string]string{
+		"haven.yaml":       "title: Benchmark programme\nlanguage: en-GB\n",
+		"content/index.md": "---\ntitle: Benchmark programme\nsummary: " + g.sentence(10) + "\n---\n\n" + g.paragraph() + "\n",
+	}
+	written := 0
+	for m := 1; m <= modules && written < n; m++ {
+		dirName := fmt.Sprintf("content/%03d-module-%d", m, m)
+		files[dirName+"/index.md"] = fmt.Sprintf("---\ntitle: Module %d %s\nsummary: %s\n---\n\n%s\n", m, g.word(), g.sentence(8), g.paragraph())
+		for s := 1; s <= per && written < n; s++ {
+			written++
+			files[fmt.Sprintf("%s/%03d-session-%d-%d.md", dirName, s, m, s)] = g.session(m, s)
+		}
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g gen) session(m, s int) string {
+	acts := 5 + g.r.IntN(4)
+	durs := make([]int, acts)
+	total := 0
+	for i := range durs {
+		durs[i] = 5 * (1 + g.r.IntN(6))
+		total += durs[i]
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: Session %d.%d %s %s\nsummary: %s\nduration: %dm\ndelivery: [group, online]\ngroup_size: 4-8\nfacilitators: 2\naudience: parents\nmaterials: [Flipchart and pens, Printed handout, Timer]\ntags: [%s, %s]\n---\n\n%s\n",
+		m, s, g.word(), g.word(), g.sentence(12), total, g.word(), g.word(), g.paragraph())
+	for i, d := range durs {
+		fmt.Fprintf(&b, "\n## Activity %d: %s %s {duration=%dm}\n\n%s\n", i+1, g.word(), g.word(), d, g.paragraph())
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "\n- %s\n- %s\n- %s\n", g.sentence(6), g.sentence(7), g.sentence(5))
+		case 1:
+			fmt.Fprintf(&b, "\n::: facilitator\n%s\n:::\n", g.paragraph())
+		case 2:
+			fmt.Fprintf(&b, "\n| Step | What happens |\n|---|---|\n| 1 | %s |\n| 2 | %s |\n", g.sentence(6), g.sentence(6))
+		case 3:
+			fmt.Fprintf(&b, "\n::: say\n%s\n:::\n", g.sentence(14))
+		}
+	}
+	return b.String()
+}
