@@ -48,6 +48,15 @@ type Options struct {
 	// Watch builds for `haven watch`: pages carry a script that reloads
 	// them after each rebuild, and each edition a status file it reads.
 	Watch bool
+	// Progress, when set, is told what the build is doing as it goes.
+	Progress func(Progress)
+}
+
+// Progress says how far a build has got: which step, and for steps that
+// work through pages, how many of how many.
+type Progress struct {
+	Step        string
+	Done, Total int
 }
 
 // Step is a named stage of the build and how long it took.
@@ -137,8 +146,14 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	}
 
 	var diags diag.List
+	tell := func(p Progress) {
+		if opts.Progress != nil {
+			opts.Progress(p)
+		}
+	}
 	step := func(name string, f func()) {
 		start := time.Now()
+		tell(Progress{Step: name})
 		f()
 		res.Steps = append(res.Steps, Step{name, time.Since(start)})
 	}
@@ -213,9 +228,14 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 				mf = publish.NewMinifier()
 			}
 			for _, ed := range eds {
+				tell(Progress{Step: "render " + ed.Name})
 				view := programme.Edition(prog, ed.Participant)
 				packName := packName(prog.Title, ed.Name)
 				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Watch: opts.Watch}
+				if opts.Progress != nil {
+					name := "render " + ed.Name
+					r.Progress = func(done, total int) { tell(Progress{Step: name, Done: done, Total: total}) }
+				}
 				if !opts.Watch {
 					// Watch builds are for the author's eyes: the packs
 					// are for handing out, and `haven build` writes them.

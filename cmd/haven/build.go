@@ -41,7 +41,16 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	start := time.Now()
-	res, err := generator.Build(ctx, generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict, Edition: *edition})
+	opts := generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict, Edition: *edition}
+	var prog *progress
+	if !*quiet && *format == "text" {
+		prog = newProgress(stderr)
+		opts.Progress = prog.update
+	}
+	res, err := generator.Build(ctx, opts)
+	if prog != nil {
+		prog.finish()
+	}
 	if res != nil {
 		printDiagnostics(stderr, *format, dir, res.Diagnostics)
 	}

@@ -41,8 +41,19 @@ func printDiagnostics(w io.Writer, format, dir string, ds []diag.Diagnostic) {
 		enc.Encode(out)
 		return
 	}
+	colour := useColour(w)
 	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
+		line := d.String()
+		if colour {
+			// Colour the severity only; the words carry the meaning.
+			sev := d.Severity.String()
+			code := "31" // red
+			if d.Severity == diag.Warning {
+				code = "33" // yellow
+			}
+			line = strings.Replace(line, ": "+sev+": ", ": \x1b[1;"+code+"m"+sev+"\x1b[0m: ", 1)
+		}
+		fmt.Fprintln(w, line)
 	}
 }
 

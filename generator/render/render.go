@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"haven/generator/diag"
 	"haven/generator/markdown"
@@ -121,6 +122,9 @@ type Renderer struct {
 	// must change whenever anything the page shows may have changed.
 	Cache *Cache
 	Key   func(p *programme.Page) string
+	// Progress, when set, is called as pages are rendered (from several
+	// goroutines at once).
+	Progress func(done, total int)
 	// Fresh, when set, is called with each page that was rendered anew
 	// (not taken from the cache) as soon as all pages are rendered, before
 	// the slower whole-site files: haven watch writes it at once, so that
@@ -172,7 +176,11 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	// slots are gathered in reading order.
 	results := make([]pageResult, len(r.Prog.Pages))
 	fresh := make([]bool, len(results))
+	var rendered atomic.Int64
 	work.Each(len(results), func(i int) {
+		if r.Progress != nil {
+			defer func() { r.Progress(int(rendered.Add(1)), len(results)) }()
+		}
 		p := r.Prog.Pages[i]
 		if r.Cache == nil || r.Key == nil {
 			results[i], fresh[i] = r.page(p), true
