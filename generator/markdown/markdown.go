@@ -11,6 +11,7 @@ import (
 	"html"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -392,6 +393,14 @@ func SetDestination(l *Link, dest string) {
 		n.Destination = []byte(dest)
 	case *ast.Image:
 		n.Destination = []byte(dest)
+	}
+}
+
+// SetSize gives an image its width and height.
+func SetSize(l *Link, width, height int) {
+	if n, ok := l.Node.(*ast.Image); ok {
+		n.SetAttributeString("width", []byte(strconv.Itoa(width)))
+		n.SetAttributeString("height", []byte(strconv.Itoa(height)))
 	}
 }
 

@@ -219,6 +219,11 @@ func (r *resolver) resolve(l *markdown.Link) {
 		href += "#" + url.PathEscape(frag)
 	}
 	markdown.SetDestination(l, href)
+	if a := r.assets[joined]; l.Image && a != nil {
+		if w, h := imageSize(a.Source, a.Data); w > 0 && h > 0 {
+			markdown.SetSize(l, w, h)
+		}
+	}
 }
 
 // participantSees reports whether the participant edition shows this link:

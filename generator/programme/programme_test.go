@@ -1,6 +1,9 @@
 package programme
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"testing"
 
 	"haven/generator/diag"
@@ -151,5 +154,32 @@ func TestKindsAndReadingOrder(t *testing.T) {
 	}
 	if prog.Pages[1].Prev != prog.Home || prog.Home.Next != prog.Pages[1] {
 		t.Error("previous/next do not follow the reading order")
+	}
+}
+
+func pngOf(w, h int) string {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)))
+	return b.String()
+}
+
+func TestImageSize(t *testing.T) {
+	tests := []struct {
+		name, data string
+		w, h       int
+	}{
+		{"a.svg", `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480"></svg>`, 640, 480},
+		{"a.svg", `<?xml version="1.0"?><!-- c --><svg width="64px" height="48.4px"/>`, 64, 48},
+		{"a.svg", `<svg viewBox="0 0 320 200"/>`, 320, 200},
+		{"a.svg", `<svg width="100%" viewBox="0,0,30,20"/>`, 30, 20},
+		{"a.svg", `<svg width="10cm" height="5cm"/>`, 0, 0},
+		{"a.svg", `not xml`, 0, 0},
+		{"a.png", pngOf(3, 2), 3, 2},
+		{"a.png", "garbage", 0, 0},
+	}
+	for _, tt := range tests {
+		if w, h := imageSize(tt.name, []byte(tt.data)); w != tt.w || h != tt.h {
+			t.Errorf("imageSize(%s, %q) = %d, %d; want %d, %d", tt.name, tt.data, w, h, tt.w, tt.h)
+		}
 	}
 }
