@@ -15,12 +15,10 @@ import (
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("haven build", flag.ContinueOnError)
-	out := fs.String("out", "", "output folder (default DIR/public)")
-	minify := fs.Bool("minify", true, "minify HTML, CSS, JS and SVG (--minify=false to read the output)")
+	site := addSiteFlags(fs)
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	quiet := fs.Bool("quiet", false, "print only problems")
 	format := fs.String("format", "text", "diagnostics format: text or json")
-	edition := fs.String("edition", "", "build one edition only: facilitator or participant (default: both)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: haven build [DIR] [options]\n\nBuilds the programme in DIR (default: this folder) into DIR/public.\n\nOptions:\n")
 		fs.PrintDefaults()
@@ -29,19 +27,16 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return code
 	}
-	if len(pos) > 1 {
-		return usageError(stderr, "build takes one folder, got %d: %v", len(pos), pos)
+	dir, code, ok := projectDir("build", pos, stderr)
+	if !ok {
+		return code
 	}
 	if !checkFormat(*format) {
 		return usageError(stderr, "--format must be text or json, not %q", *format)
 	}
-	dir := "."
-	if len(pos) == 1 {
-		dir = pos[0]
-	}
 
 	start := time.Now()
-	opts := generator.Options{Dir: dir, Out: *out, Minify: *minify, Strict: *strict, Edition: *edition}
+	opts := generator.Options{Dir: dir, Out: *site.out, Minify: *site.minify, Strict: *strict, Edition: *site.edition}
 	var prog *progress
 	if !*quiet && *format == "text" {
 		prog = newProgress(stderr)

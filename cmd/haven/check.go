@@ -22,15 +22,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return code
 	}
-	if len(pos) > 1 {
-		return usageError(stderr, "check takes one folder, got %d: %v", len(pos), pos)
+	dir, code, ok := projectDir("check", pos, stderr)
+	if !ok {
+		return code
 	}
 	if !checkFormat(*format) {
 		return usageError(stderr, "--format must be text or json, not %q", *format)
-	}
-	dir := "."
-	if len(pos) == 1 {
-		dir = pos[0]
 	}
 	res, err := generator.Build(ctx, generator.Options{Dir: dir, Strict: *strict, Check: true})
 	if err != nil {

@@ -102,3 +102,28 @@ func usageError(stderr io.Writer, format string, args ...any) int {
 	fmt.Fprintf(stderr, "haven: %s\n", strings.TrimSpace(msg))
 	return exitUsage
 }
+
+// siteFlags are the options of the commands that write a site.
+type siteFlags struct {
+	out, edition *string
+	minify       *bool
+}
+
+func addSiteFlags(fs *flag.FlagSet) siteFlags {
+	return siteFlags{
+		out:     fs.String("out", "", "output folder (default DIR/public)"),
+		minify:  fs.Bool("minify", true, "minify HTML, CSS, JS and SVG (--minify=false to read the output)"),
+		edition: fs.String("edition", "", "build one edition only: facilitator or participant (default: both)"),
+	}
+}
+
+// projectDir is the one folder a command takes, "." when none is given.
+func projectDir(cmd string, pos []string, stderr io.Writer) (string, int, bool) {
+	switch len(pos) {
+	case 0:
+		return ".", 0, true
+	case 1:
+		return pos[0], 0, true
+	}
+	return "", usageError(stderr, "%s takes one folder, got %d: %v", cmd, len(pos), pos), false
+}

@@ -16,9 +16,7 @@ import (
 
 func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("haven watch", flag.ContinueOnError)
-	out := fs.String("out", "", "output folder (default DIR/public)")
-	minify := fs.Bool("minify", true, "minify HTML, CSS, JS and SVG")
-	edition := fs.String("edition", "", "build one edition only: facilitator or participant (default: both)")
+	site := addSiteFlags(fs)
 	poll := fs.Bool("poll", false, "check for changes every half second instead of using file-system events (for network shares and VM folders)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: haven watch [DIR] [options]\n\nBuilds the programme in DIR (default: this folder), then rebuilds it after every change\nuntil Ctrl-C. Pages opened from disk reload themselves after each rebuild.\n\nOptions:\n")
@@ -28,14 +26,11 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return code
 	}
-	if len(pos) > 1 {
-		return usageError(stderr, "watch takes one folder, got %d: %v", len(pos), pos)
+	dir, code, ok := projectDir("watch", pos, stderr)
+	if !ok {
+		return code
 	}
-	dir := "."
-	if len(pos) == 1 {
-		dir = pos[0]
-	}
-	opts := generator.Options{Dir: dir, Out: *out, Minify: *minify, Edition: *edition}
+	opts := generator.Options{Dir: dir, Out: *site.out, Minify: *site.minify, Edition: *site.edition}
 	first := true
 	err := generator.Watch(ctx, opts, generator.WatchOptions{Poll: *poll}, func(ev generator.WatchEvent) {
 		stamp := time.Now().Format("15:04:05")
