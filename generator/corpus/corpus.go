@@ -96,3 +96,65 @@ func (g gen) session(m, s int) string {
 	}
 	return b.String()
 }
+
+// WriteHugo writes the same programme as Write as a Hugo site in dir, with
+// a minimal theme that does what haven's pages do at the least: a sidebar
+// of sections (the current one open), breadcrumbs, previous and next, and a
+// table of contents. It is the peer in haven's benchmark.
+func WriteHugo(dir string, n int, seed uint64) error {
+	src, err := os.MkdirTemp("", "haven-corpus-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(src)
+	if err := Write(src, n, seed); err != nil {
+		return err
+	}
+	root := filepath.Join(src, "content")
+	err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if filepath.Base(rel) == "index.md" {
+			rel = filepath.Join(filepath.Dir(rel), "_index.md")
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dir, "content", rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	layout := `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ .Title }}</title><link rel="stylesheet" href="{{ "site.css" | relURL }}"></head><body>
+<nav><ul>{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ if eq . $.CurrentSection }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}</li>{{ end }}</ul></nav>
+<nav>{{ range .Ancestors.Reverse }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> › {{ end }}</nav>
+<main><h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}</main>
+<nav>{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }} {{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
+</body></html>
+`
+	files := map[string]string{
+		"config.toml": "title = 'Benchmark programme'\nrelativeURLs = true\nuglyURLs = true\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n" +
+			"[markup.goldmark.parser.attribute]\ntitle = true\n",
+		"layouts/_default/single.html": layout,
+		"layouts/_default/list.html":   layout,
+		"layouts/index.html":           layout,
+		"static/site.css":              "body{font-family:system-ui;max-width:70ch;margin:auto}\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
