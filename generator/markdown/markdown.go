@@ -94,6 +94,9 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(&activityRenderer{label: opts.ActivityLabel}, 500),
 			util.Prioritized(agreement.Renderer{}, 500),
+			// Before the extensions' own (lower runs later and wins).
+			util.Prioritized(newTableRenderer("Table"), 100),
+			util.Prioritized(taskBoxRenderer{done: "Done", notDone: "Not done"}, 100),
 		)),
 	)
 	return md

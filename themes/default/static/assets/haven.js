@@ -22,7 +22,8 @@
  *
  * ARIA: the input is a combobox (aria-autocomplete=list, aria-expanded,
  * aria-activedescendant) that keeps the focus; the results list is a
- * listbox of options, each holding one link (tabindex=-1). ArrowDown/Up
+ * listbox whose options are the results' links (tabindex=-1), each in an
+ * <li role=none>. ArrowDown/Up
  * move the active option, Enter opens it (or the first), Escape clears,
  * and "/" anywhere outside a field focuses the box.
  *
@@ -31,8 +32,8 @@
  *   .search-results[hidden]      the list is hidden while there is nothing
  *                                to show or the search is not in use
  *   .search-results[aria-busy]   a search is under way (typing or loading)
- *   li.search-result             one result (role=option)
- *   li.search-result.is-active   the active result (also aria-selected=true)
+ *   li.search-result             one result (role=none; its link is the option)
+ *   li.search-result.is-active   the active result (its link has aria-selected=true)
  *   a.search-result-link         the whole result is this one link
  *   span.search-result-title     "Page title" or "Page title › Heading"
  *   span.search-result-module    the page's module (left out when none)
@@ -155,14 +156,14 @@
       const old = items[active];
       if (old) {
         old.classList.remove("is-active");
-        old.removeAttribute("aria-selected");
+        old.firstChild.removeAttribute("aria-selected");
       }
       active = items[i] ? i : -1;
       const li = items[active];
       if (li) {
         li.classList.add("is-active");
-        attr(li, "aria-selected", "true");
-        attr(input, "aria-activedescendant", li.id);
+        attr(li.firstChild, "aria-selected", "true");
+        attr(input, "aria-activedescendant", li.firstChild.id);
         li.scrollIntoView({block: "nearest"});
       } else {
         input.removeAttribute("aria-activedescendant");
@@ -256,10 +257,12 @@
       top.forEach((h, i) => {
         const sec = ix.sections[h[0]];
         const pg = ix.pages[sec[0]];
+        // The link itself is the option (an option may not hold a link).
         const li = el("li", "search-result");
-        li.id = "haven-search-result-" + i;
-        attr(li, "role", "option");
+        attr(li, "role", "none");
         const a = el("a", "search-result-link");
+        a.id = "haven-search-result-" + i;
+        attr(a, "role", "option");
         a.href = root + pg[1] + (sec[1] ? "#" + encodeURIComponent(sec[1]) : "");
         a.tabIndex = -1;
         const title = el("span", "search-result-title");
