@@ -35,6 +35,13 @@ func TestSites(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := writeFixture(t, fixture)
 			got := buildGolden(t, dir)
+			// A fixture says in its comment whether its build fails; a
+			// golden file must never quietly record a build that broke.
+			ar, _ := txtar.ParseFile(fixture)
+			wantFail := strings.Contains(string(ar.Comment), "\nbuild: fails") || strings.HasPrefix(string(ar.Comment), "build: fails")
+			if failed := !bytes.Contains(got, []byte("\n-- .haven-manifest --\n")); failed != wantFail {
+				t.Fatalf("the build failed: %v, but the fixture says it fails: %v (add or remove the line \"build: fails\" in its comment)\n%s", failed, wantFail, firstLines(got, 12))
+			}
 			golden := strings.TrimSuffix(fixture, ".txtar") + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, got, 0o644); err != nil {
@@ -121,6 +128,11 @@ func buildGolden(t *testing.T, dir string) []byte {
 		t.Errorf("a failed build wrote %s", out)
 	}
 	return txtar.Format(ar)
+}
+
+func firstLines(b []byte, n int) string {
+	lines := strings.SplitN(string(b), "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
 }
 
 // zipListing lists a pack's entries, for golden files: its bytes change
