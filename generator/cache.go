@@ -56,7 +56,7 @@ func (c *cache) keepFiles(p *source.Project) {
 	for _, group := range []struct {
 		dir   string
 		files []source.File
-	}{{source.ContentDir, p.Content}, {source.LayoutsDir, p.Layouts}, {source.StaticDir, p.Static}} {
+	}{{source.ContentDir, p.Content}, {source.LayoutsDir, p.Layouts}, {source.StaticDir, p.Static}, {source.I18nDir, p.I18n}} {
 		for _, f := range group.files {
 			c.files[group.dir+"/"+f.Path] = f
 		}
@@ -125,7 +125,7 @@ func signature(proj *source.Project, prog *programme.Programme, opts Options) st
 	h := sha256.New()
 	fmt.Fprintf(h, "%v %v %q\x00", opts.Minify, opts.Watch, proj.ConfigName)
 	h.Write(proj.Config)
-	for _, group := range [][]source.File{proj.Layouts, proj.Static} {
+	for _, group := range [][]source.File{proj.Layouts, proj.Static, proj.I18n} {
 		for _, f := range group {
 			fmt.Fprintf(h, "\x00%s\x00", f.Path)
 			h.Write(f.Data)

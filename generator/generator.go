@@ -96,15 +96,13 @@ type EditionResult struct {
 // OK reports whether the build succeeded.
 func (r *Result) OK() bool { return r.Errors == 0 }
 
-// editions returns the editions to build.
-func editions(name string) ([]render.Edition, error) {
+// editions returns the names of the editions to build.
+func editions(name string) ([]string, error) {
 	switch name {
 	case "", "both", "all":
-		return []render.Edition{render.Facilitator, render.Participant}, nil
-	case render.Facilitator.Name:
-		return []render.Edition{render.Facilitator}, nil
-	case render.Participant.Name:
-		return []render.Edition{render.Participant}, nil
+		return []string{"facilitator", "participant"}, nil
+	case "facilitator", "participant":
+		return []string{name}, nil
 	}
 	return nil, &publish.UsageError{Msg: fmt.Sprintf("unknown edition %q: use facilitator or participant (or leave it out to build both)", name)}
 }
@@ -131,12 +129,12 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	if out, err = filepath.Abs(out); err != nil {
 		return nil, err
 	}
-	eds, err := editions(opts.Edition)
+	edNames, err := editions(opts.Edition)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{OutDir: out, Entry: filepath.Join(out, eds[0].Name, "index.html")}
-	if len(eds) > 1 {
+	res := &Result{OutDir: out, Entry: filepath.Join(out, edNames[0], "index.html")}
+	if len(edNames) > 1 {
 		res.Entry = filepath.Join(out, "index.html")
 	}
 	if !opts.Check {
@@ -177,7 +175,23 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	}
 
 	cfg := meta.DecodeConfig(proj.ConfigName, proj.Config, &diags)
-	md := markdown.New(markdown.Options{ActivityLabel: render.ActivityLabel})
+	themeFS, err := fs.Sub(themes.Default, "default")
+	if err != nil {
+		return nil, err
+	}
+	words := theme.LoadWords(themeFS, proj.I18n, cfg.Language, &diags)
+	text := render.Text{W: words}
+	md := markdown.New(markdown.Options{ActivityLabel: text.ActivityLabel, CalloutLabels: text.CalloutLabels(),
+		Words: func(k string) string { return words.T(k) }})
+	facEd, partEd := render.Editions(words)
+	var eds []render.Edition
+	for _, n := range edNames {
+		if n == facEd.Name {
+			eds = append(eds, facEd)
+		} else {
+			eds = append(eds, partEd)
+		}
+	}
 	var parsed []programme.Parsed
 	var assets []programme.Asset
 	step("parse", func() {
@@ -210,10 +224,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 
 	var th *theme.Theme
 	step("theme", func() {
-		var sub fs.FS
-		if sub, err = fs.Sub(themes.Default, "default"); err == nil {
-			th, err = theme.Load(sub, proj.Layouts, proj.Static, render.Funcs(), &diags)
-		}
+		th, err = theme.Load(themeFS, proj.Layouts, proj.Static, render.Funcs(words), &diags)
 	})
 	if err != nil {
 		return nil, err
@@ -231,7 +242,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 				tell(Progress{Step: "render " + ed.Name})
 				view := programme.Edition(prog, ed.Participant)
 				packName := packName(prog.Title, ed.Name)
-				r := &render.Renderer{Prog: view, Theme: th, MD: md, Edition: ed, Watch: opts.Watch}
+				r := &render.Renderer{Prog: view, Theme: th, MD: md, Words: words, Edition: ed, Watch: opts.Watch}
 				if opts.Progress != nil {
 					name := "render " + ed.Name
 					r.Progress = func(done, total int) { tell(Progress{Step: name, Done: done, Total: total}) }
@@ -286,7 +297,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 				}
 			}
 			if len(eds) > 1 {
-				o, err := render.Editions(th, prog, eds)
+				o, err := render.EditionsPage(th, words, prog, eds)
 				if err != nil {
 					diags.Errorf(diag.Position{File: "theme:layouts/editions.html"}, "%v", err)
 					return

@@ -38,6 +38,18 @@ type Options struct {
 	// ActivityLabel writes the time shown beside an activity heading
 	// ("18:40 · 15 minutes"); nil shows nothing.
 	ActivityLabel func(*ActivityTime) string
+	// Words gives the interface words the Markdown's HTML carries (the
+	// names of tables and task boxes for screen readers...), by the
+	// theme's keys; nil gives English.
+	Words func(key string) string
+}
+
+// word returns the interface word for key, in English without Words.
+func (o Options) word(key string) string {
+	if o.Words != nil {
+		return o.Words(key)
+	}
+	return map[string]string{"table": "Table", "task_done": "Done", "task_not_done": "Not done", "our_own_item": "Our own item"}[key]
 }
 
 // Markdown is the configured pipeline: one parser, and one renderer per
@@ -93,10 +105,10 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 		),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(&activityRenderer{label: opts.ActivityLabel}, 500),
-			util.Prioritized(agreement.Renderer{}, 500),
+			util.Prioritized(agreement.Renderer{OwnItem: opts.word("our_own_item")}, 500),
 			// Before the extensions' own (lower runs later and wins).
-			util.Prioritized(newTableRenderer("Table"), 100),
-			util.Prioritized(taskBoxRenderer{done: "Done", notDone: "Not done"}, 100),
+			util.Prioritized(newTableRenderer(opts.word("table")), 100),
+			util.Prioritized(taskBoxRenderer{done: opts.word("task_done"), notDone: opts.word("task_not_done")}, 100),
 		)),
 	)
 	return md

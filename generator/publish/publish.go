@@ -65,7 +65,7 @@ func checkOutput(project, out string) error {
 	if within(project, out) {
 		return &UsageError{fmt.Sprintf("the output folder %s contains the project; choose a folder inside or beside the project, e.g. public", out)}
 	}
-	for _, src := range []string{"content", "layouts", "static"} {
+	for _, src := range []string{"content", "layouts", "static", "i18n"} {
 		dir := filepath.Join(project, src)
 		if out == dir || within(out, dir) {
 			return &UsageError{fmt.Sprintf("the output folder %s is inside the project's %s/ folder; choose a folder outside it, e.g. public", out, src)}

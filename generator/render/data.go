@@ -217,7 +217,7 @@ const FullNavLimit = 80
 // the page marked current ("" for none).
 func (r *Renderer) nav(from, current string) []NavItem {
 	full := len(r.Prog.Pages) <= FullNavLimit
-	items := []NavItem{{Title: "Home", URL: programme.RelURL(from, "index.html"), Current: current == "index.html"}}
+	items := []NavItem{{Title: r.Words.T("home"), URL: programme.RelURL(from, "index.html"), Current: current == "index.html"}}
 	for _, s := range r.Prog.Sections {
 		if s.IsRoot() {
 			for _, p := range s.Pages {
@@ -237,7 +237,7 @@ func (r *Renderer) nav(from, current string) []NavItem {
 	return items
 }
 
-func toc(p *programme.Page) []TOCEntry {
+func (r *Renderer) toc(p *programme.Page) []TOCEntry {
 	var out []TOCEntry
 	for _, h := range p.Doc.Headings {
 		if h.Level < 2 || h.Level > 3 || !topLevel(h) {
@@ -246,7 +246,7 @@ func toc(p *programme.Page) []TOCEntry {
 		e := TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text}
 		if h.Duration != "" && h.Level == 2 {
 			if m, err := meta.ParseDuration(h.Duration); err == nil {
-				e.Duration = Minutes(m)
+				e.Duration = r.text().Minutes(m)
 			}
 		}
 		out = append(out, e)
@@ -264,7 +264,7 @@ func (r *Renderer) breadcrumbs(p *programme.Page) []Crumb {
 	if p.Kind == meta.KindHome {
 		return nil
 	}
-	crumbs := []Crumb{{Title: "Home", URL: programme.RelURL(p.URL, "index.html")}}
+	crumbs := []Crumb{{Title: r.Words.T("home"), URL: programme.RelURL(p.URL, "index.html")}}
 	if s := p.Section; s != nil && !s.IsRoot() && s.URL != p.URL {
 		crumbs = append(crumbs, Crumb{Title: s.Title, URL: programme.RelURL(p.URL, s.URL)})
 	}
@@ -285,9 +285,9 @@ func (r *Renderer) sessionItems(from string, pages []*programme.Page) []SessionI
 			Title:     p.Title(),
 			URL:       programme.RelURL(from, p.URL),
 			Summary:   p.Meta.Summary,
-			Duration:  Minutes(p.Meta.Duration),
-			Delivery:  Delivery(p.Meta.Delivery),
-			GroupSize: GroupSize(p.Meta.GroupSize.Min, p.Meta.GroupSize.Max),
+			Duration:  r.text().Minutes(p.Meta.Duration),
+			Delivery:  r.text().Delivery(p.Meta.Delivery),
+			GroupSize: r.text().GroupSize(p.Meta.GroupSize.Min, p.Meta.GroupSize.Max),
 		})
 	}
 	return out
@@ -303,7 +303,7 @@ func (r *Renderer) modules(from string) []ModuleItem {
 			ID:       markdown.Slug(path.Base(s.URL[:len(s.URL)-len("/index.html")])),
 			Title:    s.Title,
 			URL:      programme.RelURL(from, s.URL),
-			Duration: Minutes(sectionMinutes(s)),
+			Duration: r.text().Minutes(sectionMinutes(s)),
 			Sessions: r.sessionItems(from, sessions(s)),
 		})
 	}
@@ -312,14 +312,14 @@ func (r *Renderer) modules(from string) []ModuleItem {
 
 func sessions(s *programme.Section) []*programme.Page { return s.Sessions() }
 
-func agendaRows(p *programme.Page) []AgendaRow {
+func (r *Renderer) agendaRows(p *programme.Page) []AgendaRow {
 	var rows []AgendaRow
 	for _, a := range p.Activities {
 		rows = append(rows, AgendaRow{
 			Time:    TimeRange(a.Offset, a.Minutes, p.Meta.Start),
 			Title:   a.Title,
 			URL:     "#" + a.ID,
-			Minutes: Minutes(a.Minutes),
+			Minutes: r.text().Minutes(a.Minutes),
 		})
 	}
 	return rows
@@ -327,7 +327,7 @@ func agendaRows(p *programme.Page) []AgendaRow {
 
 // materials gathers what a module's sessions need, once per item (compared
 // without regard to case), in the order first needed.
-func materials(from string, s *programme.Section) []MaterialItem {
+func (r *Renderer) materials(from string, s *programme.Section) []MaterialItem {
 	var out []MaterialItem
 	index := map[string]int{}
 	for i, p := range s.Sessions() {
@@ -339,7 +339,7 @@ func materials(from string, s *programme.Section) []MaterialItem {
 				index[key] = j
 				out = append(out, MaterialItem{Text: m})
 			}
-			out[j].Sessions = append(out[j].Sessions, Crumb{Title: "Session " + strconv.Itoa(i+1) + ": " + p.Title(), URL: programme.RelURL(from, p.URL)})
+			out[j].Sessions = append(out[j].Sessions, Crumb{Title: r.Words.T("session_in_list", "n", i+1, "title", p.Title()), URL: programme.RelURL(from, p.URL)})
 		}
 	}
 	return out
@@ -380,46 +380,47 @@ func (r *Renderer) moduleLabel(s *programme.Section) string {
 			n++
 		}
 		if x == s {
-			return "Module " + strconv.Itoa(n)
+			return r.Words.T("module_n", "n", n)
 		}
 	}
-	return "Module"
+	return r.Words.T("module_n", "n", "")
 }
 
 func (r *Renderer) sessionLabel(p *programme.Page) string {
-	label := "Session"
+	label := r.Words.T("session_n", "n", "")
 	if s := p.Section; s != nil {
 		for i, x := range sessions(s) {
 			if x == p {
-				label = "Session " + strconv.Itoa(i+1)
+				label = r.Words.T("session_n", "n", i+1)
 			}
 		}
 		if s.IsModule {
-			label += " · " + s.Title
+			label = r.Words.T("in_module", "label", label, "module", s.Title)
 		}
 	}
-	return label
+	return strings.TrimSpace(label)
 }
 
-func sessionFacts(m *meta.Page) []Fact {
+func (r *Renderer) sessionFacts(m *meta.Page) []Fact {
+	w, t := r.Words, r.text()
 	var f []Fact
 	if m.Duration > 0 {
-		f = append(f, Fact{"Duration", Minutes(m.Duration)})
+		f = append(f, Fact{w.T("duration"), t.Minutes(m.Duration)})
 	}
 	if m.Start != "" {
-		f = append(f, Fact{"Starts at", m.Start})
+		f = append(f, Fact{w.T("starts_at"), m.Start})
 	}
-	if d := Delivery(m.Delivery); d != "" {
-		f = append(f, Fact{"Delivery", d})
+	if d := t.Delivery(m.Delivery); d != "" {
+		f = append(f, Fact{w.T("delivery"), d})
 	}
-	if g := GroupSize(m.GroupSize.Min, m.GroupSize.Max); g != "" {
-		f = append(f, Fact{"Group size", g})
+	if g := t.GroupSize(m.GroupSize.Min, m.GroupSize.Max); g != "" {
+		f = append(f, Fact{w.T("group_size"), g})
 	}
 	if m.Facilitators > 0 {
-		f = append(f, Fact{"Facilitators", strconv.Itoa(m.Facilitators)})
+		f = append(f, Fact{w.T("facilitators"), strconv.Itoa(m.Facilitators)})
 	}
 	if m.Audience != "" {
-		f = append(f, Fact{"For", m.Audience})
+		f = append(f, Fact{w.T("for"), m.Audience})
 	}
 	return f
 }

@@ -6,6 +6,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"runtime/debug"
@@ -100,18 +101,20 @@ type Edition struct {
 	Participant bool
 }
 
-// The two editions.
-var (
-	Facilitator = Edition{Name: "facilitator", Label: "Facilitator edition"}
-	Participant = Edition{Name: "participant", Label: "Participant edition", Participant: true}
-)
+// Editions returns the two editions, labelled in the theme's words.
+func Editions(w *theme.Words) (facilitator, participant Edition) {
+	return Edition{Name: "facilitator", Label: w.T("facilitator_edition")},
+		Edition{Name: "participant", Label: w.T("participant_edition"), Participant: true}
+}
 
 // Renderer renders one edition of a programme with one theme.
 type Renderer struct {
 	// Prog is the edition's view of the programme (programme.Edition).
-	Prog    *programme.Programme
-	Theme   *theme.Theme
-	MD      *markdown.Markdown
+	Prog  *programme.Programme
+	Theme *theme.Theme
+	MD    *markdown.Markdown
+	// Words are the theme's interface words in the programme's language.
+	Words   *theme.Words
 	Edition Edition
 	// Watch renders pages for `haven watch`: they reload themselves.
 	Watch bool
@@ -151,10 +154,31 @@ type Renderer struct {
 	bodies map[*programme.Page][]byte
 }
 
-// Funcs are the template functions available to layouts.
-func Funcs() template.FuncMap {
+// SessionPart is one list of a session (outcomes, materials, preparation)
+// as the theme's "session-list-part" template reads it.
+type SessionPart struct {
+	Print       bool
+	Class, Word string
+	Items       []string
+}
+
+// text writes times and sizes in the renderer's words.
+func (r *Renderer) text() Text { return Text{r.Words} }
+
+// Funcs are the template functions available to layouts: t looks up the
+// theme's words ({{t "agenda"}}, {{t "session_n" "n" 3}}), words gives a
+// script its words as JSON (keys starting with a prefix), minutes writes a
+// length of time.
+func Funcs(w *theme.Words) template.FuncMap {
 	return template.FuncMap{
-		"minutes": Minutes,
+		"t":       w.T,
+		"words":   func(prefix string) (string, error) { b, err := json.Marshal(w.Prefixed(prefix)); return string(b), err },
+		"minutes": Text{w}.Minutes,
+		// part gathers a list section of a session for the
+		// "session-list-part" template.
+		"part": func(anchor, class, word string, items []string) SessionPart {
+			return SessionPart{Print: anchor != "", Class: class, Word: word, Items: items}
+		},
 		// seq gives 1..n, for blank rows such as signature lines.
 		"seq": func(n int) []int {
 			s := make([]int, n)
@@ -264,7 +288,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	d.Page = p
 	d.Summary = p.Meta.Summary
 	d.Content = template.HTML(body.String()) // goldmark output: raw HTML omitted, URLs filtered
-	d.TOC = toc(p)
+	d.TOC = r.toc(p)
 	d.Breadcrumbs = r.breadcrumbs(p)
 	d.Prev, d.Next = r.crumb(p.URL, p.Prev), r.crumb(p.URL, p.Next)
 	switch p.Kind {
@@ -273,27 +297,27 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		d.PrintURL = PrintFile
 		d.Modules = r.modules(p.URL)
 		if total := r.totalMinutes(); total > 0 {
-			d.Facts = append(d.Facts, Fact{"Total contact time", Minutes(total)})
+			d.Facts = append(d.Facts, Fact{r.Words.T("total_contact_time"), r.text().Minutes(total)})
 		}
 		if n := r.sessionCount(); n > 0 {
-			d.Facts = append(d.Facts, Fact{"Sessions", strconv.Itoa(n)})
+			d.Facts = append(d.Facts, Fact{r.Words.T("sessions"), strconv.Itoa(n)})
 		}
 	case meta.KindModule:
 		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
 		d.KindLabel = r.moduleLabel(p.Section)
 		if total := sectionMinutes(p.Section); total > 0 {
-			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
+			d.Facts = append(d.Facts, Fact{r.Words.T("module_time"), r.text().Minutes(total)})
 		}
-		d.Materials = materials(p.URL, p.Section)
+		d.Materials = r.materials(p.URL, p.Section)
 		d.PrintURL = PrintFile
 	case meta.KindSession:
 		d.KindLabel = r.sessionLabel(p)
-		d.Facts = sessionFacts(p.Meta)
+		d.Facts = r.sessionFacts(p.Meta)
 		if !r.Edition.Participant || r.Prog.Config.ParticipantAgenda {
-			d.Agenda = agendaRows(p)
+			d.Agenda = r.agendaRows(p)
 		}
 	case meta.KindAgreement:
-		d.KindLabel = "Group agreement"
+		d.KindLabel = r.Words.T("group_agreement")
 		d.AgreementKey = markdown.Slug(r.Prog.Title) + "/" + p.URL
 	}
 	if p.Section != nil && !p.Section.IsRoot() && p.Kind == meta.KindPage && p.Section.Index == p {
@@ -340,11 +364,11 @@ func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, 
 	if s.IsModule {
 		d.KindLabel = r.moduleLabel(s)
 		if total := sectionMinutes(s); total > 0 {
-			d.Facts = append(d.Facts, Fact{"Module time", Minutes(total)})
+			d.Facts = append(d.Facts, Fact{r.Words.T("module_time"), r.text().Minutes(total)})
 		}
-		d.Materials = materials(s.URL, s)
+		d.Materials = r.materials(s.URL, s)
 	}
-	d.Breadcrumbs = []Crumb{{Title: "Home", URL: programme.RelURL(s.URL, "index.html")}}
+	d.Breadcrumbs = []Crumb{{Title: r.Words.T("home"), URL: programme.RelURL(s.URL, "index.html")}}
 	data, err := r.execute(kind, d)
 	if err != nil {
 		diags.Errorf(diag.Position{File: programme.ContentPrefix + s.Dir + "/"}, "the section template failed: %v", err)
@@ -353,9 +377,9 @@ func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, 
 	return Output{Path: s.URL, Data: data, Source: programme.ContentPrefix + s.Dir + "/"}, true
 }
 
-// Editions renders the page at the output's root that links to each
+// EditionsPage renders the page at the output's root that links to each
 // edition, for a build of both.
-func Editions(th *theme.Theme, prog *programme.Programme, editions []Edition) (Output, error) {
+func EditionsPage(th *theme.Theme, w *theme.Words, prog *programme.Programme, editions []Edition) (Output, error) {
 	d := &PageData{
 		Site:  SiteData{Title: prog.Title, Language: prog.Language},
 		Kind:  "editions",
@@ -364,13 +388,13 @@ func Editions(th *theme.Theme, prog *programme.Programme, editions []Edition) (O
 		Root:  editions[len(editions)-1].Name + "/",
 	}
 	for _, e := range editions {
-		about := "Everything, including the notes, pages and preparation meant for facilitators."
+		about := w.T("facilitator_edition_about")
 		if e.Participant {
-			about = "For participants: without facilitator notes, facilitator-only pages or preparation."
+			about = w.T("participant_edition_about")
 		}
 		d.Editions = append(d.Editions, EditionLink{Title: e.Label, URL: e.Name + "/index.html", About: about})
 	}
-	r := &Renderer{Theme: th}
+	r := &Renderer{Theme: th, Words: w}
 	data, err := r.execute("editions", d)
 	if err != nil {
 		return Output{}, fmt.Errorf("the editions template failed: %w", err)

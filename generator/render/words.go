@@ -6,46 +6,35 @@ import (
 
 	"haven/generator/markdown"
 	"haven/generator/programme"
+	"haven/generator/theme"
 )
 
-// Minutes writes a length of time for people: "45 minutes", "1 hour",
-// "1 hour 30 minutes", "2 hours 15 minutes".
-func Minutes(m int) string {
+// Text writes lengths of time, delivery and group sizes for people, in the
+// theme's words: "1 hour 30 minutes", not "90m".
+type Text struct{ W *theme.Words }
+
+// Minutes writes a length of time: "45 minutes", "1 hour", "1 hour 30
+// minutes".
+func (t Text) Minutes(m int) string {
 	if m <= 0 {
 		return ""
 	}
 	h, rest := m/60, m%60
-	var parts []string
-	switch h {
-	case 0:
-	case 1:
-		parts = append(parts, "1 hour")
-	default:
-		parts = append(parts, fmt.Sprintf("%d hours", h))
+	switch {
+	case h == 0:
+		return t.W.Plural("minutes", rest)
+	case rest == 0:
+		return t.W.Plural("hours", h)
 	}
-	switch rest {
-	case 0:
-	case 1:
-		parts = append(parts, "1 minute")
-	default:
-		parts = append(parts, fmt.Sprintf("%d minutes", rest))
-	}
-	return strings.Join(parts, " ")
-}
-
-var deliveryWords = map[string]string{
-	"group":      "group",
-	"one-to-one": "one to one",
-	"online":     "online",
-	"in-person":  "in person",
+	return t.W.T("and_minutes", "hours", t.W.Plural("hours", h), "minutes", t.W.Plural("minutes", rest))
 }
 
 // Delivery writes a session's delivery modes as a phrase: "Group or one to
-// one; online or in person".
-func Delivery(modes []string) string {
+// one, online or in person".
+func (t Text) Delivery(modes []string) string {
 	var who, where []string
 	for _, m := range modes {
-		w := deliveryWords[m]
+		w := t.W.T("delivery_" + strings.ReplaceAll(m, "-", "_"))
 		switch m {
 		case "group", "one-to-one":
 			who = append(who, w)
@@ -55,29 +44,28 @@ func Delivery(modes []string) string {
 	}
 	var parts []string
 	if len(who) > 0 {
-		parts = append(parts, strings.Join(who, " or "))
+		parts = append(parts, strings.Join(who, t.W.T("or")))
 	}
 	if len(where) > 0 {
-		parts = append(parts, strings.Join(where, " or "))
+		parts = append(parts, strings.Join(where, t.W.T("or")))
 	}
-	s := strings.Join(parts, ", ")
+	s := strings.Join(parts, t.W.T("delivery_join"))
 	if s == "" {
 		return ""
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
 // GroupSize writes a group size: "6 people", "4 to 8 people".
-func GroupSize(lo, hi int) string {
+func (t Text) GroupSize(lo, hi int) string {
 	switch {
 	case hi == 0:
 		return ""
-	case lo == hi && lo == 1:
-		return "1 person"
 	case lo == hi:
-		return fmt.Sprintf("%d people", lo)
+		return t.W.Plural("people", lo)
 	}
-	return fmt.Sprintf("%d to %d people", lo, hi)
+	return t.W.T("people_range", "lo", lo, "hi", hi)
 }
 
 // Clock writes minutes from a session's start as h:mm ("0:15", "1:05").
@@ -94,6 +82,11 @@ func TimeRange(offset, minutes int, start string) string {
 
 // ActivityLabel is shown beside each activity heading:
 // "18:30–18:45 · 15 minutes".
-func ActivityLabel(t *markdown.ActivityTime) string {
-	return TimeRange(t.Offset, t.Minutes, t.Start) + " · " + Minutes(t.Minutes)
+func (t Text) ActivityLabel(a *markdown.ActivityTime) string {
+	return TimeRange(a.Offset, a.Minutes, a.Start) + " · " + t.Minutes(a.Minutes)
+}
+
+// CalloutLabels are the words shown on each kind of callout.
+func (t Text) CalloutLabels() map[string]string {
+	return t.W.Prefixed("callout_")
 }

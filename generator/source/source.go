@@ -32,6 +32,7 @@ const (
 	ContentDir = "content"
 	LayoutsDir = "layouts"
 	StaticDir  = "static"
+	I18nDir    = "i18n"
 )
 
 // ConfigNames are the config file names haven looks for, in order.
@@ -60,9 +61,11 @@ type Project struct {
 	Config     []byte
 	// Content holds content/ in path order.
 	Content []File
-	// Layouts and Static hold the project's theme overrides, in path order.
+	// Layouts, Static and I18n hold the project's theme overrides, in
+	// path order.
 	Layouts []File
 	Static  []File
+	I18n    []File
 }
 
 // Options tunes Load.
@@ -111,6 +114,7 @@ func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
 	p.Content = walk(root, ContentDir, opts, diags)
 	p.Layouts = walk(root, LayoutsDir, opts, diags)
 	p.Static = walk(root, StaticDir, opts, diags)
+	p.I18n = walk(root, I18nDir, opts, diags)
 	return p, nil
 }
 

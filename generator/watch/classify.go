@@ -28,7 +28,7 @@ const (
 var configNames = map[string]bool{"haven.yaml": true, "haven.yml": true, "haven.toml": true}
 
 // sourceDirs are the project's folders that hold sources.
-var sourceDirs = []string{source.ContentDir, source.LayoutsDir, source.StaticDir}
+var sourceDirs = []string{source.ContentDir, source.LayoutsDir, source.StaticDir, source.I18nDir}
 
 // Relevant reports whether a slash path relative to the project is a source
 // haven reads: a config file, or a file or folder inside content/,

@@ -279,14 +279,18 @@ func plain(n ast.Node, src []byte) string {
 }
 
 // Renderer renders the agreement nodes as form controls.
-type Renderer struct{}
+type Renderer struct {
+	// OwnItem names the blank for the group's own item, for screen
+	// readers ("Our own item").
+	OwnItem string
+}
 
 // RegisterFuncs implements renderer.NodeRenderer.
-func (Renderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+func (r Renderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindField, renderField)
 	reg.Register(KindList, renderList)
 	reg.Register(KindItem, renderItem)
-	reg.Register(KindBlank, renderBlank)
+	reg.Register(KindBlank, r.renderBlank)
 }
 
 func renderField(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -323,10 +327,15 @@ func renderItem(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.Walk
 	return ast.WalkContinue, nil
 }
 
-func renderBlank(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+func (r Renderer) renderBlank(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
 		b := n.(*Blank)
-		fmt.Fprintf(w, `<li class="agreement-blank"><label for="%s" class="visually-hidden">Our own item</label><input type="text" id="%s" class="agreement-input agreement-own" autocomplete="off"></li>`+"\n", b.ID, b.ID)
+		label := r.OwnItem
+		if label == "" {
+			label = "Our own item"
+		}
+		fmt.Fprintf(w, `<li class="agreement-blank"><label for="%s" class="visually-hidden">%s</label><input type="text" id="%s" class="agreement-input agreement-own" autocomplete="off"></li>`+"\n",
+			b.ID, util.EscapeHTML([]byte(label)), b.ID)
 	}
 	return ast.WalkSkipChildren, nil
 }

@@ -27,7 +27,7 @@
   "use strict";
   const d = document;
   const norm = (s) => s.replace(/\s+/g, " ").trim();
-  // el("button", "edit", "Edit") is <button class="agreement-edit">Edit</button>
+  // el("button", "edit", w("edit", "Edit")) is <button class="agreement-edit">Edit</button>
   // (no form on the page, so a button needs no type).
   const el = (tag, cls, text) => {
     const e = d.createElement(tag);
@@ -59,12 +59,17 @@
     const key = "haven-agreement:" + name;
     const tools = art.querySelector(".agreement-tools");
     const status = art.querySelector(".agreement-status");
+    // The interface words, in the site's language (data-words, from the
+    // theme's translation file); English when they are missing.
+    let ui = {};
+    attempt(() => (ui = JSON.parse(art.getAttribute("data-words") || "{}")));
+    const w = (key, english, file) => (ui[key] || english).replace("{file}", file || "");
     const say = (text) => {
       if (status && status.textContent !== text) status.textContent = text;
     };
     let store = null;
     if (attempt(() => (store = window.localStorage).getItem(key))) store = null;
-    const noStore = () => say("This browser cannot keep what you type here, so save it as a file before you close the page.");
+    const noStore = () => say(w("no_store", "This browser cannot keep what you type here, so save it as a file before you close the page."));
 
     const items = [];
     const byLi = new Map();
@@ -79,10 +84,10 @@
       if (first && first.tagName === "STRONG" && it.words.indexOf(norm(first.textContent)) === 0) it.lead = norm(first.textContent);
       if (!added) it.key = itemKey(it.words);
       const acts = el("span", "actions");
-      it.edit = acts.appendChild(el("button", "edit", "Edit"));
+      it.edit = acts.appendChild(el("button", "edit", w("edit", "Edit")));
       label.id = label.id || cb.id + "-text";
       it.edit.setAttribute("aria-describedby", label.id);
-      if (added) acts.appendChild(el("button", "remove", "Remove"));
+      if (added) acts.appendChild(el("button", "remove", w("remove", "Remove")));
       li.appendChild(acts);
       items.push(it);
       byLi.set(li, it);
@@ -156,7 +161,7 @@
         if (f.input.value) s.fields[f.key] = f.input.value;
       });
       if (store && attempt(() => store.setItem(key, JSON.stringify(s)))) store = null;
-      if (store) say("Saved in this browser.");
+      if (store) say(w("saved", "Saved in this browser."));
       else noStore();
     };
 
@@ -165,18 +170,18 @@
       const ta = el("textarea", "wording");
       ta.value = words(it);
       ta.rows = 4; // grows with its words where CSS field-sizing works
-      ta.setAttribute("aria-label", "Words of this item");
+      ta.setAttribute("aria-label", w("item_words", "Words of this item"));
       it.before = it.text;
       it.li.classList.add("is-editing");
       it.label.after(ta);
-      it.edit.textContent = "Done";
+      it.edit.textContent = w("done", "Done");
       ta.focus();
     };
     const stopEditing = (it) => {
       const ta = it.li.querySelector(".agreement-wording");
       if (ta) ta.remove();
       it.li.classList.remove("is-editing");
-      it.edit.textContent = "Edit";
+      it.edit.textContent = w("edit", "Edit");
     };
     // Done, or Escape (which puts the words back). An added item left empty goes.
     const finish = (it, cancel) => {
@@ -188,7 +193,7 @@
       if (it.added && !words(it)) {
         drop(it);
         save();
-        say("Empty item removed.");
+        say(w("empty_removed", "Empty item removed."));
         add.focus();
       } else {
         save();
@@ -197,7 +202,7 @@
     };
     if (last) {
       const row = el("p", "add-row");
-      add = row.appendChild(el("button", "add", "Add an item"));
+      add = row.appendChild(el("button", "add", w("add", "Add an item")));
       last.after(row);
       add.addEventListener("click", () => startEditing(newItem(true, "")));
     }
@@ -242,7 +247,7 @@
         const v = saved.fields && saved.fields[f.key];
         if (typeof v === "string") f.input.value = v;
       });
-    })) say("Restored what was typed here before.");
+    })) say(w("restored", "Restored what was typed here before."));
     else {
       reset();
       if (!store) noStore();
@@ -263,7 +268,7 @@
       if (has(b, "remove")) {
         drop(it);
         save();
-        say("Item removed.");
+        say(w("removed", "Item removed."));
         add.focus();
       } else if (it.li.classList.contains("is-editing")) finish(it, false);
       else startEditing(it);
@@ -317,14 +322,14 @@
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 5000);
-      say("Saved as " + a.download + " in your downloads.");
+      say(w("saved_file", "Saved as {file} in your downloads.", a.download));
     });
     tool("clear", () => {
-      if (!window.confirm("Clear everything typed here and go back to the template? This cannot be undone.")) return;
+      if (!window.confirm(w("confirm_clear", "Clear everything typed here and go back to the template? This cannot be undone."))) return;
       reset();
       refresh();
       if (store && attempt(() => store.removeItem(key))) store = null;
-      say("Cleared: the template is back.");
+      say(w("cleared", "Cleared: the template is back."));
     });
 
     art.classList.add("is-live");

@@ -87,6 +87,16 @@
     const status = d.getElementById("haven-search-status");
     const list = d.getElementById("haven-search-results");
     if (!form || !input || !status || !list || !root) return;
+    // The interface words, in the site's language, from the theme's
+    // translation file (data-words); English when they are missing.
+    let words = {};
+    try {
+      words = JSON.parse(form.getAttribute("data-words") || "{}");
+    } catch (e) {
+      words = e && {};
+    }
+    const word = (key, english, vars) =>
+      (words[key] || english).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
     // Unicode property escapes (\p{L}) are ES2018: where they are missing,
     // leave search hidden. (The catch uses its binding so that a minifier
     // does not turn it into ES2019's optional catch binding.)
@@ -205,12 +215,12 @@
       let ok = false;
       if (!terms.length) {
         clear();
-        say(q ? "Type at least 2 letters" : "");
+        say(q ? word("short", "Type at least 2 letters") : "");
       } else {
         ok = await find(my, v, q, terms).catch(() => {
           if (my === seq) {
             clear();
-            say("Search is not available");
+            say(word("unavailable", "Search is not available"));
           }
           return false;
         });
@@ -282,9 +292,13 @@
       expand(true);
       const n = hits.length;
       say(
-        n
-          ? n + (n > 1 ? " results" : " result") + (n > top.length ? ", showing the best " + top.length : "")
-          : "No results for “" + q + "”"
+        n > top.length
+          ? word("showing", "{n} results, showing the best {shown}", {n: n, shown: top.length})
+          : n > 1
+            ? word("result_other", "{n} results", {n: n})
+            : n
+              ? word("result_one", "1 result", {n: n})
+              : word("none", "No results for “{q}”", {q: q})
       );
       return true;
     };
@@ -296,13 +310,13 @@
       timer = setTimeout(run, 100);
     };
     const start = () => {
-      load("i", "index.js").catch(() => say("Search is not available"));
+      load("i", "index.js").catch(() => say(word("unavailable", "Search is not available")));
     };
 
     attr(input, "role", "combobox");
     attr(input, "aria-autocomplete", "list");
     attr(list, "role", "listbox");
-    attr(list, "aria-label", "Search results");
+    attr(list, "aria-label", word("results", "Search results"));
     expand(false);
     form.hidden = false;
 
