@@ -319,6 +319,11 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		return res, nil
 	}
 	step("publish", func() {
+		var release func()
+		if release, err = publish.Lock(out); err != nil {
+			return
+		}
+		defer release()
 		if c != nil {
 			err = publish.Update(out, files, c.written)
 			c.wrote(files, err)
@@ -397,9 +402,34 @@ func packEdition(name string, files []publish.File, home []byte, minify bool) ([
 	return pack.Zip(name, pf)
 }
 
-// parsePage reads one Markdown file: frontmatter, then body.
-func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) programme.Parsed {
+// PageBudget is the time one page may take to parse. Every input haven has
+// met parses in milliseconds; a page that takes longer is reported, so
+// that one pathological file cannot hold a build without a word.
+const PageBudget = 5 * time.Second
+
+// parsePage reads one Markdown file: frontmatter, then body. A panic
+// becomes an error naming the file, and a page over PageBudget is an error.
+func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) (p programme.Parsed) {
 	file := programme.ContentPrefix + f.Path
+	start := time.Now()
+	defer func() {
+		if v := recover(); v != nil {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: file}, Severity: diag.Error,
+				Message: fmt.Sprintf("haven failed while reading this page (%v)", v),
+				Hint:    "this is a bug in haven: please report it with the file; meanwhile, simplify the page to find the part that causes it"})
+			p = programme.Parsed{Source: f.Path, Meta: &meta.Page{Title: f.Path}, Memo: &programme.Memo{},
+				Doc: md.Parse(nil, func(int) diag.Position { return diag.Position{File: file} }, &diag.List{})}
+		}
+		if d := time.Since(start); d > PageBudget {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: file}, Severity: diag.Error,
+				Message: fmt.Sprintf("this page took %v to read; the limit is %v", d.Round(time.Millisecond), PageBudget),
+				Hint:    "split it into smaller pages, or look for deeply nested lists or quotes"})
+		}
+	}()
+	return parseText(md, f, file, diags)
+}
+
+func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.List) programme.Parsed {
 	// CRLF and CR line ends read exactly like LF; lines keep their numbers.
 	text := bytes.ReplaceAll(f.Data, []byte("\r\n"), []byte("\n"))
 	lines := diag.NewLines(file, text)
@@ -447,15 +477,20 @@ func collect(prefix string, outputs []render.Output, minify bool, diags *diag.Li
 	errs := make([]error, len(keep))
 	work.Each(len(keep), func(i int) {
 		o := keep[i]
-		data := o.Data
-		if mf != nil && !o.Minified {
-			if m, err := mf.Minify(o.Path, data); err != nil {
-				errs[i] = err
-			} else {
-				data = m
-			}
+		files[i] = publish.File{Path: prefix + o.Path, Data: o.Data}
+		if mf == nil || o.Minified {
+			return
 		}
-		files[i] = publish.File{Path: prefix + o.Path, Data: data}
+		defer func() {
+			if v := recover(); v != nil {
+				errs[i] = fmt.Errorf("the minifier failed (%v)", v)
+			}
+		}()
+		if m, err := mf.Minify(o.Path, o.Data); err != nil {
+			errs[i] = err
+		} else {
+			files[i].Data = m
+		}
 	})
 	for i, err := range errs {
 		if err != nil {
