@@ -50,6 +50,9 @@ type Options struct {
 	Watch bool
 	// Progress, when set, is told what the build is doing as it goes.
 	Progress func(Progress)
+	// Force writes into an output folder that holds files haven did not
+	// write, leaving them alone (see publish.Force).
+	Force bool
 }
 
 // Progress says how far a build has got: which step, and for steps that
@@ -324,10 +327,13 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 			return
 		}
 		defer release()
-		if c != nil {
+		switch {
+		case c != nil:
 			err = publish.Update(out, files, c.written)
 			c.wrote(files, err)
-		} else {
+		case opts.Force:
+			err = publish.Force(out, files)
+		default:
 			err = publish.Write(out, files)
 		}
 	})

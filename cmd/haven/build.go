@@ -19,6 +19,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	quiet := fs.Bool("quiet", false, "print only problems")
 	format := fs.String("format", "text", "diagnostics format: text or json")
+	force := fs.Bool("force", false, "write into an output folder that holds files haven did not write (haven still removes only its own files, and never writes over others')")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: haven build [DIR] [options]\n\nBuilds the programme in DIR (default: this folder) into DIR/public.\n\nOptions:\n")
 		fs.PrintDefaults()
@@ -36,7 +37,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	start := time.Now()
-	opts := generator.Options{Dir: dir, Out: *site.out, Minify: *site.minify, Strict: *strict, Edition: *site.edition}
+	opts := generator.Options{Dir: dir, Out: *site.out, Minify: *site.minify, Strict: *strict, Edition: *site.edition, Force: *force}
 	var prog *progress
 	if !*quiet && *format == "text" {
 		prog = newProgress(stderr)

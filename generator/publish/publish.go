@@ -214,7 +214,7 @@ func checkOwned(out string) error {
 	}
 	listed, err := readManifest(filepath.Join(out, ManifestName))
 	if err != nil {
-		return &UsageError{fmt.Sprintf("the output folder %s was not written by haven (it has no %s); haven replaces its output folder, so it will not use this one. Empty it or choose another --out", out, ManifestName)}
+		return &UsageError{fmt.Sprintf("the output folder %s was not written by haven (it has no %s); haven replaces its output folder, so it will not use this one. Empty it, choose another --out, or use --force to keep its files and add haven's", out, ManifestName)}
 	}
 	var strangers []string
 	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
@@ -240,7 +240,7 @@ func checkOwned(out string) error {
 			more = fmt.Sprintf(" and %d more", len(strangers)-5)
 			strangers = strangers[:5]
 		}
-		return &UsageError{fmt.Sprintf("the output folder %s holds files haven did not write (%s%s); haven replaces its output folder, so it stops here. Move those files or choose another --out", out, strings.Join(strangers, ", "), more)}
+		return &UsageError{fmt.Sprintf("the output folder %s holds files haven did not write (%s%s); haven replaces its output folder, so it stops here. Move those files, choose another --out, or use --force to keep them and add haven's", out, strings.Join(strangers, ", "), more)}
 	}
 	return nil
 }
@@ -299,6 +299,38 @@ func Update(out string, files []File, last map[string][]byte) error {
 	if err := checkOwned(out); err != nil {
 		return err
 	}
+	return inPlace(out, files, listed, last)
+}
+
+// Force writes files into an output folder that holds files haven did not
+// write (haven build --force), leaving those files as they are: it removes
+// only the files its manifest lists, and refuses to write over a file that
+// is not its own. The writes are made one file at a time, so a failure
+// part-way leaves a mixed folder; haven's own output is safer in a folder
+// of its own.
+func Force(out string, files []File) error {
+	if fi, err := os.Lstat(out); err == nil && !fi.IsDir() {
+		return &UsageError{fmt.Sprintf("the output path %s exists and is not a folder; remove it or choose another --out", out)}
+	} else if errors.Is(err, fs.ErrNotExist) {
+		return Write(out, files)
+	}
+	listed, err := readManifest(filepath.Join(out, ManifestName))
+	if err != nil {
+		listed = map[string]bool{}
+	}
+	for _, f := range files {
+		p := filepath.Join(out, filepath.FromSlash(f.Path))
+		if _, err := os.Lstat(p); err == nil && !listed[f.Path] {
+			return &UsageError{fmt.Sprintf("%s is not a file haven wrote, and this build would write over it; move it, or choose another --out", p)}
+		}
+	}
+	return inPlace(out, files, listed, nil)
+}
+
+// inPlace writes files into out one by one, each atomically, skipping those
+// unchanged since last, removes the listed files that are gone, and writes
+// the manifest.
+func inPlace(out string, files []File, listed map[string]bool, last map[string][]byte) error {
 	root, err := os.OpenRoot(out)
 	if err != nil {
 		return err
@@ -327,7 +359,7 @@ func Update(out string, files []File, last map[string][]byte) error {
 			return fmt.Errorf("cannot write %s: %w", f.Path, err)
 		}
 	}
-	changed := len(now) != len(listed)
+	changed := len(now) != len(listed) || last == nil
 	for p := range listed {
 		if !now[p] {
 			changed = true

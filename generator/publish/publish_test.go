@@ -142,3 +142,35 @@ func snapshot(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+func TestForceKeepsStrangersAndRemovesOnlyItsOwn(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	os.MkdirAll(filepath.Join(out, ".git"), 0o755)
+	os.WriteFile(filepath.Join(out, ".git", "HEAD"), []byte("ref"), 0o644)
+	os.WriteFile(filepath.Join(out, "CNAME"), []byte("example.org"), 0o644)
+	if err := Force(out, []File{{"index.html", []byte("one")}, {"old.html", []byte("old")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Force(out, []File{{"index.html", []byte("two")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "index.html")); got != "two" {
+		t.Errorf("index.html = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "old.html")); !os.IsNotExist(err) {
+		t.Error("haven's own old file survived")
+	}
+	if read(t, filepath.Join(out, ".git", "HEAD")) != "ref" || read(t, filepath.Join(out, "CNAME")) != "example.org" {
+		t.Error("a stranger's file changed")
+	}
+	// A stranger's file where haven would write: refused, nothing touched.
+	before := snapshot(t, out)
+	err := Force(out, []File{{"index.html", []byte("three")}, {"CNAME", []byte("mine")}})
+	var ue *UsageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("writing over a stranger's file: %v", err)
+	}
+	if snapshot(t, out) != before {
+		t.Error("a refused forced build changed the folder")
+	}
+}
