@@ -67,7 +67,7 @@ var configFields = []field[Config]{
 	{"max_group_size", func(d *decoder, n *yaml.Node, c *Config) {
 		if v, ok := integer(d, n, "max_group_size"); ok {
 			if v < 1 {
-				d.errorf(n, "", "max_group_size must be at least 1")
+				d.errorf(n, "write the largest group a session may have, e.g. max_group_size: 8", "max_group_size must be at least 1")
 				return
 			}
 			c.MaxGroupSize = v
@@ -87,7 +87,7 @@ var configFields = []field[Config]{
 	}},
 	{"params", func(d *decoder, n *yaml.Node, c *Config) {
 		if n.Kind != yaml.MappingNode || hasAlias(n) {
-			d.errorf(n, "", "params must be a set of keys")
+			d.errorf(n, "write params as keys and values on the lines below it, indented", "params must be a set of keys")
 			return
 		}
 		c.Params, _ = anyValue(n).(map[string]any)

@@ -224,7 +224,7 @@ func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!
 // written (`title: no` is the text "no").
 func text(d *decoder, n *yaml.Node, what string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.errorf(n, "", "%s must be text, not %s", what, describe(n))
+		d.errorf(n, fmt.Sprintf("write it on one line after the colon, e.g. %s: Some words", what), "%s must be text, not %s", what, describe(n))
 		return "", false
 	}
 	if isNull(n) {
@@ -247,7 +247,7 @@ func integer(d *decoder, n *yaml.Node, what string) (int, bool) {
 	}
 	v, err := strconv.Atoi(n.Value)
 	if err != nil {
-		d.errorf(n, "", "%s must be a whole number, not %s", what, describe(n))
+		d.errorf(n, fmt.Sprintf("write digits only, e.g. %s: 3", what), "%s must be a whole number, not %s", what, describe(n))
 		return 0, false
 	}
 	return v, true

@@ -195,7 +195,7 @@ var pageFields = []field[Page]{
 	{"facilitators", func(d *decoder, n *yaml.Node, p *Page) {
 		v, ok := integer(d, n, "facilitators")
 		if ok && v < 1 {
-			d.errorf(n, "", "facilitators must be at least 1")
+			d.errorf(n, "write how many facilitators run the session, e.g. facilitators: 2", "facilitators must be at least 1")
 			return
 		}
 		p.Facilitators = v

@@ -80,7 +80,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 			p.Kind = meta.KindHome
 			p.URL = "index.html"
 			if typ != "" && typ != meta.KindHome {
-				diags.Errorf(typePos, "content/index.md is the programme's home and cannot have type %q", typ)
+				diags.Add(diag.Diagnostic{Pos: typePos, Severity: diag.Error, Message: fmt.Sprintf("content/index.md is the programme's home and cannot have type %q", typ), Hint: "remove the type: line"})
 			}
 			prog.Home = p
 			p.order = sortKey{rank: -1}
@@ -108,7 +108,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 				s.IsModule = true
 			case "", meta.KindPage:
 			default:
-				diags.Errorf(typePos, "a folder's index.md is a module or page, not %q", typ)
+				diags.Add(diag.Diagnostic{Pos: typePos, Severity: diag.Error, Message: fmt.Sprintf("a folder's index.md is a module or page, not %q", typ), Hint: "write type: module or type: page, or remove the line"})
 			}
 			p.URL = s.URL
 			continue // kind decided once every folder is known
@@ -120,7 +120,7 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 		}
 		switch typ {
 		case meta.KindHome, meta.KindModule:
-			diags.Errorf(typePos, "only content/index.md can be the home and only a folder's index.md a module; this page cannot have type %q", typ)
+			diags.Add(diag.Diagnostic{Pos: typePos, Severity: diag.Error, Message: fmt.Sprintf("only content/index.md can be the home and only a folder's index.md a module; this page cannot have type %q", typ), Hint: "use type: session, agreement or page, or remove the line"})
 		case "":
 		default:
 			p.Kind = typ

@@ -128,7 +128,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 	err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
 		pos := diag.Position{File: p}
 		if err != nil {
-			diags.Errorf(pos, "cannot read: %v", unwrapPath(err))
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: "check that the file exists, that you may read it, and that no other program holds it"})
 			return nil
 		}
 		if p != top && Ignored(d.Name()) {
@@ -186,7 +186,11 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		}
 		data, fi, err := readFile(root, p, limit)
 		if err != nil {
-			diags.Errorf(pos, "cannot read: %v", unwrapPath(err))
+			hint := "check that the file exists, that you may read it, and that no other program holds it"
+			if errors.Is(err, errTooLarge) {
+				hint = "split the page into smaller pages, or keep large files (videos, archives) outside the programme"
+			}
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: hint})
 			return nil
 		}
 		files = append(files, File{Path: rel, Data: data, Size: fi.Size(), ModTime: fi.ModTime()})
