@@ -139,25 +139,7 @@ type a11yTab struct {
 func newA11yTab(t *testing.T, ctx context.Context, root string) *a11yTab {
 	t.Helper()
 	tab := &a11yTab{ctx: ctx, t: t, root: root, w: &walker{root: filepath.Clean(root), problems: map[Problem]bool{}}}
-	lctx, stop := context.WithCancel(ctx)
-	if err := chromedp.Listen(lctx, tab.w.onEvent); err != nil {
-		stop()
-		t.Fatalf("listening to the browser: %v", err)
-	}
-	script, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
-	if err != nil {
-		stop()
-		t.Fatalf("installing the CSP probe: %v", err)
-	}
-	t.Cleanup(func() {
-		stop()
-		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument,
-			page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: script.Identifier})
-	})
-	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
-		t.Fatalf("emulating focus: %v", err)
-	}
+	watchTab(t, ctx, tab.w.onEvent)
 	tab.media("light")
 	tab.viewport(1280, 900, 1)
 	return tab

@@ -86,28 +86,7 @@ func watchAgreement(t *testing.T, ctx context.Context, out, edition string) *agS
 	s := &agSession{ctx: ctx, t: t, w: &walker{root: filepath.Clean(root), problems: map[Problem]bool{}}}
 	s.url = (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(root, filepath.FromSlash(agreementPage)))}).String()
 	s.w.setCurrent(agreementPage)
-	lctx, stop := context.WithCancel(ctx)
-	if err := chromedp.Listen(lctx, s.onEvent); err != nil {
-		stop()
-		t.Fatalf("listening to the browser: %v", err)
-	}
-	script, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
-	if err != nil {
-		stop()
-		t.Fatalf("installing the CSP probe: %v", err)
-	}
-	s.stop = sync.OnceFunc(func() {
-		stop()
-		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument,
-			page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: script.Identifier})
-	})
-	t.Cleanup(s.stop)
-	// A headless tab has no window focus; emulate a focused page, as a
-	// reader's would be, so that focus and :focus-visible behave.
-	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
-		t.Fatalf("emulating focus: %v", err)
-	}
+	s.stop = watchTab(t, ctx, s.onEvent)
 	// Without smooth scrolling, an element scrolled into view for a click
 	// is where the click lands.
 	agMedia(t, ctx, "light")

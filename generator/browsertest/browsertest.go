@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -659,4 +660,34 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// watchTab listens to the tab of ctx with onEvent, installs the CSP probe
+// on every new document, and emulates a focused page (a headless tab has no
+// window focus, so element.focus() would fire no focus event, and
+// :focus-visible would not match as it does for a reader). The returned
+// function undoes it; t.Cleanup calls it too.
+func watchTab(t testing.TB, ctx context.Context, onEvent func(any)) func() {
+	t.Helper()
+	lctx, stopListening := context.WithCancel(ctx)
+	if err := chromedp.Listen(lctx, onEvent); err != nil {
+		stopListening()
+		t.Fatalf("listening to the browser: %v", err)
+	}
+	script, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+	if err != nil {
+		stopListening()
+		t.Fatalf("installing the CSP probe: %v", err)
+	}
+	stop := sync.OnceFunc(func() {
+		stopListening()
+		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument,
+			page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: script.Identifier})
+	})
+	t.Cleanup(stop)
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatalf("emulating focus: %v", err)
+	}
+	return stop
 }

@@ -16,7 +16,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -56,28 +55,7 @@ func newSearchSession(t *testing.T, ctx context.Context, root string) *searchSes
 		t.Fatal(err)
 	}
 	s := &searchSession{ctx: ctx, w: &walker{root: filepath.Clean(abs), problems: map[Problem]bool{}}}
-	lctx, stop := context.WithCancel(ctx)
-	if err := chromedp.Listen(lctx, s.onEvent); err != nil {
-		stop()
-		t.Fatalf("listening to the browser: %v", err)
-	}
-	script, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
-	if err != nil {
-		stop()
-		t.Fatalf("installing the CSP probe: %v", err)
-	}
-	s.stop = sync.OnceFunc(func() {
-		stop()
-		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument,
-			page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: script.Identifier})
-	})
-	t.Cleanup(s.stop)
-	// A headless tab has no window focus, so element.focus() fires no
-	// focus event; emulate a focused page, as a reader's would be.
-	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
-		t.Fatalf("emulating focus: %v", err)
-	}
+	s.stop = watchTab(t, ctx, s.onEvent)
 	return s
 }
 
