@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"haven/generator/diag"
 	"haven/generator/markdown"
@@ -222,7 +223,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	})
 
 	var prog *programme.Programme
-	step("model", func() { prog = programme.Build(cfg, parsed, assets, &diags) })
+	step("model", func() { prog = programme.Build(cfg, parsed, assets, proj.Skipped, &diags) })
 	res.SourcePages = len(prog.Pages)
 
 	var th *theme.Theme
@@ -285,6 +286,14 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 					}
 				}
 				res.Editions = append(res.Editions, er)
+				for _, f := range edFiles {
+					if r.Pack != "" && strings.EqualFold(f.Path, r.Pack) {
+						diags.Add(diag.Diagnostic{Pos: diag.Position{File: programme.ContentPrefix + f.Path}, Severity: diag.Error,
+							Message: fmt.Sprintf("content/%s has the name of the edition's offline pack, which haven writes there", f.Path),
+							Hint:    "rename the file"})
+						r.Pack = ""
+					}
+				}
 				if r.Pack != "" {
 					zipped, err := packEdition(packName, edFiles, r.PackHome, opts.Minify)
 					if err != nil {
@@ -317,7 +326,12 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		diags.Promote()
 	}
 	res.Diagnostics = diags.Sorted()
-	res.Errors = diags.Count(diag.Error)
+	res.Errors = 0
+	for _, d := range res.Diagnostics {
+		if d.Severity == diag.Error {
+			res.Errors++
+		}
+	}
 	if res.Errors > 0 || opts.Check {
 		return res, nil
 	}
@@ -413,6 +427,34 @@ func packEdition(name string, files []publish.File, home []byte, minify bool) ([
 // that one pathological file cannot hold a build without a word.
 const PageBudget = 5 * time.Second
 
+// notUTF8 is the error for text in another encoding, with how to fix it.
+func notUTF8(pos diag.Position) diag.Diagnostic {
+	return diag.Diagnostic{Pos: pos, Severity: diag.Error,
+		Message: "the text is not UTF-8 (it may have been saved as Windows-1252 or UTF-16)",
+		Hint:    "save the file as UTF-8 in your editor"}
+}
+
+// isUTF16 reports text saved as UTF-16: a byte order mark, or the NUL bytes
+// that ASCII letters carry in UTF-16 (Markdown never holds NUL).
+func isUTF16(b []byte) bool {
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return true
+	}
+	head := b[:min(len(b), 512)]
+	return len(head) >= 2 && bytes.Count(head, []byte{0}) > len(head)/4
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
 // parsePage reads one Markdown file: frontmatter, then body. A panic
 // becomes an error naming the file, and a page over PageBudget is an error.
 func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) (p programme.Parsed) {
@@ -436,11 +478,29 @@ func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) (p progra
 }
 
 func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.List) programme.Parsed {
+	sum := sha256.Sum256(f.Data)
+	p := programme.Parsed{Source: f.Path, Meta: &meta.Page{}, Memo: &programme.Memo{}, Hash: hex.EncodeToString(sum[:])}
+	empty := func() programme.Parsed {
+		p.Lines = diag.NewLines(file, nil)
+		p.Doc = md.Parse(nil, p.Lines.Pos, &diag.List{})
+		return p
+	}
+	// Text that is not UTF-8 is reported once, at its first wrong byte,
+	// with the fix; UTF-16 (byte order mark, or the NUL bytes of ASCII
+	// saved as UTF-16) is not read further, as every line would be wrong.
+	if isUTF16(f.Data) {
+		diags.Add(notUTF8(diag.Position{File: file, Line: 1, Col: 1}))
+		return empty()
+	}
 	// CRLF and CR line ends read exactly like LF; lines keep their numbers.
 	text := bytes.ReplaceAll(f.Data, []byte("\r\n"), []byte("\n"))
+	text = bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
 	lines := diag.NewLines(file, text)
-	sum := sha256.Sum256(f.Data)
-	p := programme.Parsed{Source: f.Path, Lines: lines, Meta: &meta.Page{}, Memo: &programme.Memo{}, Hash: hex.EncodeToString(sum[:])}
+	p.Lines = lines
+	if !utf8.Valid(text) {
+		diags.Add(notUTF8(lines.Pos(firstInvalid(text))))
+		text = bytes.ToValidUTF8(text, []byte("\uFFFD"))
+	}
 	split, d := meta.SplitPage(file, text)
 	if d != nil {
 		diags.Add(*d)
@@ -466,17 +526,26 @@ func collect(prefix string, outputs []render.Output, minify bool, diags *diag.Li
 	if minify {
 		mf = publish.NewMinifier()
 	}
-	seen := map[string]string{}
+	seen := map[string]render.Output{}
 	var keep []render.Output
 	for _, o := range outputs {
 		key := strings.ToLower(o.Path)
 		if prev, ok := seen[key]; ok {
-			diags.Add(diag.Diagnostic{Pos: diag.Position{File: o.Source}, Severity: diag.Error,
-				Message: fmt.Sprintf("%s and %s would both be written to %s", prev, o.Source, o.Path),
-				Hint:    "rename one of them"})
+			// Report it where the author can change something: at the
+			// content file, not at a file haven makes.
+			pos := o.Pos
+			if pos.File == "" {
+				pos = prev.Pos
+			}
+			if pos.File == "" {
+				pos = diag.Position{File: o.Source}
+			}
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
+				Message: fmt.Sprintf("%s and %s would both be written to %s", prev.Source, o.Source, o.Path),
+				Hint:    "rename it, or give the page another slug:; haven writes its own files there"})
 			continue
 		}
-		seen[key] = o.Source
+		seen[key] = o
 		keep = append(keep, o)
 	}
 	files := make([]publish.File, len(keep))

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // Severity says whether a problem fails the build.
@@ -151,6 +153,13 @@ type Lines struct {
 	file   string
 	starts []int // byte offset at which each line starts
 	text   []byte
+
+	// The last position asked for: positions come mostly in order, so a
+	// column is counted on from the last one rather than from the start of
+	// its line (which on a long line of links would be quadratic).
+	mu                sync.Mutex
+	lastLine, lastOff int
+	lastCol           int
 }
 
 // NewLines indexes text, the whole content of file.
@@ -179,7 +188,15 @@ func (ls *Lines) Pos(off int) Position {
 	if !found {
 		i--
 	}
-	col := 1 + len([]rune(string(ls.text[ls.starts[i]:off])))
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	var col int
+	if ls.lastCol > 0 && ls.lastLine == i && ls.lastOff <= off {
+		col = ls.lastCol + utf8.RuneCount(ls.text[ls.lastOff:off])
+	} else {
+		col = 1 + utf8.RuneCount(ls.text[ls.starts[i]:off])
+	}
+	ls.lastLine, ls.lastOff, ls.lastCol = i, off, col
 	return Position{File: ls.file, Line: i + 1, Col: col}
 }
 

@@ -14,9 +14,10 @@ import (
 // keeps letters of every language, so "Café" becomes "café", not "caf".
 type ids struct {
 	used map[string]bool
+	next map[string]int // the next number to try for a base, so repeats stay linear
 }
 
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
+func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
 // Generate implements parser.IDs.
 func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
@@ -29,8 +30,9 @@ func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 		base = "section-" + base
 	}
 	id := base
-	for i := 1; s.used[id]; i++ {
-		id = base + "-" + strconv.Itoa(i)
+	for s.used[id] {
+		s.next[base]++
+		id = base + "-" + strconv.Itoa(s.next[base])
 	}
 	s.used[id] = true
 	return []byte(id)

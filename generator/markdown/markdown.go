@@ -187,6 +187,11 @@ func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
 			Hint:    "save the file as UTF-8 in your editor"})
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
+	if off, msg, bad := tooComplex(body); bad {
+		diags.Add(diag.Diagnostic{Pos: at(off), Severity: diag.Error, Message: msg,
+			Hint: "split the page, or write the content with less nesting"})
+		body = nil
+	}
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	root := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	doc := &Doc{Root: root, Source: body}
@@ -323,6 +328,13 @@ func heading(n *ast.Heading, src []byte, at Locator, diags *diag.List) Heading {
 	}
 	if id, ok := n.AttributeString("id"); ok {
 		h.ID = attrString(id)
+	}
+	for _, a := range keep {
+		if v := attrString(a.Value); string(a.Name) == "id" && strings.HasPrefix(v, "haven-") {
+			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
+				Message: fmt.Sprintf("the id %q is the theme's (ids starting haven- are kept for the page around the content)", v),
+				Hint:    "choose another {#id}"})
+		}
 	}
 	return h
 }

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +174,22 @@ func FuzzMarkdown(f *testing.F) {
 			t.Fatalf("unsafe output: %s", html)
 		}
 	})
+}
+
+func TestLimits(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"deep list", "Intro.\n\n" + strings.Repeat("- ", MaxNesting+1) + "x\n", "p.md:3:1: error: this line opens 101 lists or quotes inside each other; the limit is 100"},
+		{"deep quote", strings.Repeat(">", MaxNesting+5) + " x\n", "p.md:1:1: error: this line opens 105 lists or quotes inside each other"},
+		{"brackets", strings.Repeat("[a](b)\n", MaxBrackets+1), fmt.Sprintf("p.md:%d:1: error: the page holds more than %d [ brackets", MaxBrackets+1, MaxBrackets)},
+		{"fine", strings.Repeat("- ", MaxNesting) + "x\n1. 2. 3. a\n", ""},
+	}
+	for _, tt := range tests {
+		_, ds, _ := parse(t, tt.in)
+		got := strings.Join(ds, "\n")
+		if tt.want == "" && got != "" || tt.want != "" && !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s: diagnostics %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }

@@ -90,6 +90,9 @@ var configFields = []field[Config]{
 			d.errorf(n, "write params as keys and values on the lines below it, indented", "params must be a set of keys")
 			return
 		}
+		if !d.noDuplicates(n) {
+			return
+		}
 		c.Params, _ = anyValue(n).(map[string]any)
 	}},
 }

@@ -333,6 +333,30 @@ func anyValue(n *yaml.Node) any {
 	return n.Value
 }
 
+// noDuplicates reports every key set twice in a mapping and the mappings
+// inside it, and whether there were none (yaml.v3 does not check a Node).
+func (d *decoder) noDuplicates(n *yaml.Node) bool {
+	ok := true
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if first, dup := seen[k.Value]; dup {
+				d.errorf(k, "keep one of them", "%q is set twice (first on line %d)", k.Value, d.base+first-1)
+				ok = false
+				continue
+			}
+			seen[k.Value] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		if !d.noDuplicates(c) {
+			ok = false
+		}
+	}
+	return ok
+}
+
 // hasAlias reports whether a node tree uses YAML aliases anywhere.
 func hasAlias(n *yaml.Node) bool {
 	if n.Kind == yaml.AliasNode || n.Anchor != "" {

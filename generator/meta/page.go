@@ -237,6 +237,9 @@ var pageFields = []field[Page]{
 			d.errorf(n, "write the values out in full", "YAML anchors and aliases (& and *) are not supported")
 			return
 		}
+		if !d.noDuplicates(n) {
+			return
+		}
 		p.Params, _ = anyValue(n).(map[string]any)
 	}},
 }
@@ -256,8 +259,20 @@ func duration(d *decoder, n *yaml.Node, what string) (int, bool) {
 	return m, true
 }
 
+// ReservedName reports a name Windows keeps for devices (con, nul, aux,
+// prn, com1-9, lpt1-9, with any extension): such a file cannot be copied to
+// or unzipped on Windows, where many facilitators open the site.
+func ReservedName(name string) bool {
+	base, _, _ := strings.Cut(strings.ToLower(name), ".")
+	switch base {
+	case "con", "nul", "aux", "prn":
+		return true
+	}
+	return len(base) == 4 && (strings.HasPrefix(base, "com") || strings.HasPrefix(base, "lpt")) && base[3] >= '1' && base[3] <= '9'
+}
+
 func validSlug(s string) bool {
-	if s == "" || s == "index" || len(s) > 100 || strings.HasPrefix(s, "-") {
+	if s == "" || s == "index" || len(s) > 100 || strings.HasPrefix(s, "-") || ReservedName(s) {
 		return false
 	}
 	for _, r := range s {

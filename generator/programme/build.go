@@ -12,6 +12,7 @@ import (
 	"haven/generator/diag"
 	"haven/generator/markdown"
 	"haven/generator/meta"
+	"haven/generator/source"
 )
 
 // The documented rule for kinds of page, when `type:` does not say:
@@ -27,7 +28,7 @@ const agreementsDir = "agreements"
 // Build assembles the programme from parsed pages and asset files, decides
 // every output path, orders everything and resolves links. Problems are
 // added to diags; Build returns what it could assemble.
-func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) *Programme {
+func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, skipped []string, diags *diag.List) *Programme {
 	prog := &Programme{Config: cfg, Language: cfg.Language}
 	root := &Section{URL: "index.html", order: sortKey{rank: -1}}
 	sections := map[string]*Section{}
@@ -183,7 +184,14 @@ func Build(cfg *meta.Config, parsed []Parsed, assets []Asset, diags *diag.List) 
 	checkCollisions(prog, diags)
 	Link(prog)
 	prepareSessions(prog, diags)
-	resolveLinks(prog, diags)
+	linkedSkipped := resolveLinks(prog, skipped, diags)
+	for _, f := range skipped {
+		if !linkedSkipped[f] && !source.Transient(path.Base(f)) {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: ContentPrefix + f}, Severity: diag.Warning,
+				Message: "haven does not publish hidden, backup or temporary files, so this one is left out",
+				Hint:    "rename it if it belongs in the site"})
+		}
+	}
 	return prog
 }
 
@@ -283,6 +291,14 @@ func checkCollisions(prog *Programme, diags *diag.List) {
 	fold := cases.Fold()
 	seen := map[string]string{} // folded URL -> source, for diagnostics
 	claim := func(url, src string) {
+		for _, seg := range strings.Split(url, "/") {
+			if meta.ReservedName(seg) {
+				diags.Add(diag.Diagnostic{Pos: diag.Position{File: src}, Severity: diag.Error,
+					Message: fmt.Sprintf("%s would be written as %s, a name Windows keeps for a device, so the site could not be copied or unzipped there", src, url),
+					Hint:    "rename the file or folder, or give the page a slug:"})
+				return
+			}
+		}
 		key := fold.String(norm.NFC.String(url))
 		if prev, ok := seen[key]; ok {
 			a, b := min(prev, src), max(prev, src)

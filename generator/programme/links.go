@@ -17,8 +17,14 @@ var SafeSchemes = map[string]bool{"http": true, "https": true, "mailto": true, "
 
 // resolveLinks checks every link and image of every page and rewrites links
 // to .md sources and to files of content/ into relative links to their
-// output files.
-func resolveLinks(prog *Programme, diags *diag.List) {
+// output files. It returns the skipped files that links lead to (each is
+// reported there).
+func resolveLinks(prog *Programme, skipped []string, diags *diag.List) map[string]bool {
+	skippedSet := map[string]bool{}
+	for _, f := range skipped {
+		skippedSet[f] = true
+	}
+	linked := map[string]bool{}
 	pages := map[string]*Page{}
 	for _, p := range prog.Pages {
 		pages[p.Source] = p
@@ -57,10 +63,12 @@ func resolveLinks(prog *Programme, diags *diag.List) {
 
 	for _, p := range prog.Pages {
 		for _, l := range p.Doc.Links {
-			r := resolver{prog: prog, page: p, pages: pages, dirs: dirs, assets: assets, idsOf: idsOf, known: known, diags: diags}
+			r := resolver{prog: prog, page: p, pages: pages, dirs: dirs, assets: assets, idsOf: idsOf, known: known, diags: diags,
+				skipped: skippedSet, linked: linked}
 			r.resolve(l)
 		}
 	}
+	return linked
 }
 
 type resolver struct {
@@ -72,6 +80,8 @@ type resolver struct {
 	idsOf  func(*Page, bool) map[string]bool
 	known  []string
 	diags  *diag.List
+
+	skipped, linked map[string]bool
 }
 
 func (r *resolver) errorf(l *markdown.Link, hint, format string, args ...any) {
@@ -183,6 +193,11 @@ func (r *resolver) resolve(l *markdown.Link) {
 		toURL = r.dirs[joined].URL
 	case r.assets[joined] != nil:
 		toURL = r.assets[joined].URL
+	case r.skipped[joined]:
+		r.linked[joined] = true
+		r.errorf(l, "rename it: haven never publishes hidden, backup or temporary files",
+			"%s to %s: content/%s is a file haven skips", what, dest, joined)
+		return
 	default:
 		hint := "check the file name and folder"
 		if s := suggestPath(joined, r.known); s != "" {
@@ -286,6 +301,10 @@ func RelURL(from, to string) string {
 		if p != ".." {
 			parts[i] = url.PathEscape(p)
 		}
+	}
+	// A colon in the first segment would read as a scheme ("note:1.pdf").
+	if strings.Contains(parts[0], ":") {
+		parts = append([]string{"."}, parts...)
 	}
 	return strings.Join(parts, "/")
 }

@@ -122,7 +122,7 @@ func TestKindsAndReadingOrder(t *testing.T) {
 		page("handouts/a.md", meta.Page{Title: "A", Type: meta.KindSession}),
 		page("plain/index.md", meta.Page{Title: "Plain", Type: meta.KindModule}),
 		page("plain/p.md", meta.Page{Title: "Plain page"}),
-	}, nil, &diags)
+	}, nil, nil, &diags)
 	if diags.Len() > 0 {
 		t.Fatalf("diagnostics: %v", diags.Sorted())
 	}

@@ -1,8 +1,6 @@
 package publish
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,13 +14,15 @@ const LockWait = 30 * time.Second
 // Lock takes the lock of the output folder out, so that two builds never
 // write one folder at once: the second waits for the first to finish, up to
 // LockWait, then fails with a clear message. Call the returned function to
-// release it. The lock is a file in the system's temporary folder, named
-// after the output folder's path: the project and the output hold nothing
-// of it.
+// release it. The lock is held on the output's parent folder itself, so no
+// file is written for it anywhere; builds into two outputs of one folder
+// take turns only while they write.
 func Lock(out string) (func(), error) {
-	sum := sha256.Sum256([]byte(realPath(out)))
-	name := filepath.Join(os.TempDir(), "haven-lock-"+hex.EncodeToString(sum[:8]))
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", parent, err)
+	}
+	f, err := os.Open(parent)
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock the output folder: %w", err)
 	}

@@ -3,6 +3,8 @@ package publish
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -92,25 +94,34 @@ func within(p, dir string) bool {
 // out must be haven's own (it holds a manifest and nothing that is not in
 // it); otherwise Write refuses with a UsageError and touches nothing.
 func Write(out string, files []File) error {
+	parent := filepath.Dir(out)
+	base := filepath.Base(out)
+	recoverOld(out, parent, base)
 	if err := checkOwned(out); err != nil {
 		return err
 	}
-	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("cannot create %s: %w", parent, err)
 	}
-	base := filepath.Base(out)
 	removeLeftovers(parent, base)
 	staging, err := os.MkdirTemp(parent, "."+base+".haven-new-")
 	if err != nil {
 		return fmt.Errorf("cannot create the staging folder: %w", err)
 	}
-	old := filepath.Join(parent, "."+base+".haven-old-"+strings.TrimPrefix(filepath.Base(staging), "."+base+".haven-new-"))
+	suffix := strings.TrimPrefix(filepath.Base(staging), "."+base+".haven-new-")
+	old := filepath.Join(parent, "."+base+".haven-old-"+suffix)
+	trash := filepath.Join(parent, "."+base+".haven-trash-"+suffix)
 	if err := writeAll(staging, files); err != nil {
 		os.RemoveAll(staging)
 		return err
 	}
 	if _, err := os.Lstat(out); err == nil {
+		if err := exchange(staging, out); err == nil {
+			// The new site is in place; the previous one is in staging.
+			os.Rename(staging, trash)
+			os.RemoveAll(trash)
+			return nil
+		}
 		if err := os.Rename(out, old); err != nil {
 			os.RemoveAll(staging)
 			return fmt.Errorf("cannot move the previous site aside: %w", err)
@@ -122,10 +133,32 @@ func Write(out string, files []File) error {
 		os.RemoveAll(staging)
 		return fmt.Errorf("cannot move the new site into place: %w", err)
 	}
+	// Rename before removing: a removal cut short leaves a folder that the
+	// next build recognises by its name and removes.
+	if err := os.Rename(old, trash); err == nil {
+		old = trash
+	}
 	if err := os.RemoveAll(old); err != nil {
 		return fmt.Errorf("the site is written, but the previous one could not be removed from %s: %w", old, err)
 	}
 	return nil
+}
+
+// recoverOld puts the previous site back when a build was killed between
+// moving it aside and moving the new one in (only where folders cannot be
+// swapped in one step), so that a reader is never left without a site.
+func recoverOld(out, parent, base string) {
+	if _, err := os.Lstat(out); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	matches, _ := filepath.Glob(filepath.Join(parent, "."+base+".haven-old-*"))
+	for _, m := range matches {
+		if checkOwned(m) == nil {
+			if os.Rename(m, out) == nil {
+				return
+			}
+		}
+	}
 }
 
 // stagingMarker marks a staging folder as haven's while it is filled, so
@@ -137,6 +170,15 @@ const stagingMarker = ".haven-staging"
 // beside the output, but only those that haven's marker or manifest proves
 // are haven's.
 func removeLeftovers(parent, base string) {
+	// A trash folder is haven's by its name alone: it was renamed so just
+	// before its removal, which may have been cut short (and taken the
+	// manifest first).
+	trash, _ := filepath.Glob(filepath.Join(parent, "."+base+".haven-trash-*"))
+	for _, m := range trash {
+		if fi, err := os.Lstat(m); err == nil && fi.IsDir() {
+			os.RemoveAll(m)
+		}
+	}
 	for _, pattern := range []string{"." + base + ".haven-new-*", "." + base + ".haven-old-*"} {
 		matches, _ := filepath.Glob(filepath.Join(parent, pattern))
 		for _, m := range matches {
@@ -274,8 +316,35 @@ func Replace(out, rel string, data []byte) error {
 		return err
 	}
 	defer root.Close()
-	tmp := rel + ".haven-tmp"
-	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+	return replaceFile(root, rel, data)
+}
+
+// replaceFile writes data to rel atomically: into a new file with a name of
+// its own beside it (never one that exists, so never anyone else's), then
+// renamed over rel.
+func replaceFile(root *os.Root, rel string, data []byte) error {
+	var tmp string
+	var f *os.File
+	for {
+		var b [8]byte
+		rand.Read(b[:])
+		tmp = rel + ".haven-tmp-" + hex.EncodeToString(b[:])
+		var err error
+		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		root.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		root.Remove(tmp)
 		return err
 	}
 	if err := root.Rename(tmp, rel); err != nil {
@@ -350,12 +419,7 @@ func inPlace(out string, files []File, listed map[string]bool, last map[string][
 				return fmt.Errorf("cannot create %s: %w", dir, err)
 			}
 		}
-		tmp := f.Path + ".haven-tmp"
-		if err := root.WriteFile(tmp, f.Data, 0o644); err != nil {
-			return fmt.Errorf("cannot write %s: %w", f.Path, err)
-		}
-		if err := root.Rename(tmp, f.Path); err != nil {
-			root.Remove(tmp)
+		if err := replaceFile(root, f.Path, f.Data); err != nil {
 			return fmt.Errorf("cannot write %s: %w", f.Path, err)
 		}
 	}
@@ -381,10 +445,7 @@ func inPlace(out string, files []File, listed map[string]bool, last map[string][
 		m.WriteString(p)
 		m.WriteByte('\n')
 	}
-	if err := root.WriteFile(ManifestName+".haven-tmp", m.Bytes(), 0o644); err != nil {
-		return err
-	}
-	return root.Rename(ManifestName+".haven-tmp", ManifestName)
+	return replaceFile(root, ManifestName, m.Bytes())
 }
 
 // removeEmptyParents removes dir and its parents while they are empty.

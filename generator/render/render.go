@@ -36,6 +36,10 @@ type Output struct {
 	Source string
 	// Minified is set when Data is already minified.
 	Minified bool
+	// Pos is where an author would change the file's name: a page's
+	// slug: line, or its first line; a content file itself. Empty for
+	// files haven makes.
+	Pos diag.Position
 }
 
 // Cache keeps rendered pages from one build for the next (haven watch). A
@@ -247,7 +251,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	}
 	out = append(out, r.prints(diags)...)
 	for _, a := range r.Prog.Assets {
-		out = append(out, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source})
+		out = append(out, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
 	}
 	for _, f := range r.Theme.Static {
 		out = append(out, Output{Path: f.Path, Data: f.Data, Source: f.Origin})
@@ -338,7 +342,11 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
 		return res
 	}
-	res.out, res.ok = Output{Path: p.URL, Data: data, Source: p.File()}, true
+	pos := diag.Position{File: p.File(), Line: 1, Col: 1}
+	if kp, ok := p.Meta.Keys["slug"]; ok {
+		pos = kp
+	}
+	res.out, res.ok = Output{Path: p.URL, Data: data, Source: p.File(), Pos: pos}, true
 	if r.Minify != nil {
 		if m, err := r.Minify(p.URL, data); err == nil {
 			res.out.Data, res.out.Minified = m, true

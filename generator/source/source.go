@@ -66,6 +66,10 @@ type Project struct {
 	Layouts []File
 	Static  []File
 	I18n    []File
+	// Skipped lists the files of content/ that haven does not read
+	// (hidden, backup and temporary files), relative to content/, so that
+	// a link to one can say why it finds nothing.
+	Skipped []string
 }
 
 // Options tunes Load.
@@ -78,6 +82,8 @@ type Options struct {
 	// that only changed files are read again. rel is relative to the
 	// project.
 	Reuse func(rel string, size int64, mod time.Time) ([]byte, bool)
+
+	skipped *[]string
 }
 
 // Load reads the project rooted at dir. Problems with single files are added
@@ -96,7 +102,14 @@ func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
 			continue
 		}
 		if err != nil {
-			diags.Errorf(diag.Position{File: name}, "cannot read the config file: %v", err)
+			msg, hint := fmt.Sprintf("cannot read the config file: %v", unwrapPath(err)), "check that you may read it"
+			switch {
+			case errors.Is(err, errNotRegular):
+				msg, hint = "not a regular file (a pipe, device or socket)", "remove it from the project"
+			case strings.Contains(err.Error(), "escapes"):
+				msg, hint = "symbolic link that points outside the project or nowhere", "copy the file into the project instead"
+			}
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: name}, Severity: diag.Error, Message: msg, Hint: hint})
 			break
 		}
 		if p.ConfigName != "" {
@@ -111,7 +124,7 @@ func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
 	if fi, err := root.Stat(ContentDir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("no %s/ folder in %s: a programme keeps its pages in content/ (start one with `haven new DIR`)", ContentDir, dir)
 	}
-	p.Content = walk(root, ContentDir, opts, diags)
+	p.Content = walk(root, ContentDir, Options{Skip: opts.Skip, Reuse: opts.Reuse, skipped: &p.Skipped}, diags)
 	p.Layouts = walk(root, LayoutsDir, opts, diags)
 	p.Static = walk(root, StaticDir, opts, diags)
 	p.I18n = walk(root, I18nDir, opts, diags)
@@ -134,6 +147,9 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		if p != top && Ignored(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
+			}
+			if opts.skipped != nil {
+				*opts.skipped = append(*opts.skipped, strings.TrimPrefix(p, top+"/"))
 			}
 			return nil
 		}
@@ -203,9 +219,26 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 	return files
 }
 
-var errTooLarge = errors.New("file too large")
+var (
+	errTooLarge   = errors.New("file too large")
+	errNotRegular = errors.New("not a regular file (a pipe, device or socket)")
+)
+
+// mebibytes writes a size so that one over a limit never reads as the limit.
+func mebibytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.2f MiB (%d bytes)", float64(n)/(1<<20), n)
+}
 
 func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, error) {
+	// Look before opening: opening a pipe would wait for a writer forever.
+	if fi, err := root.Stat(name); err != nil {
+		return nil, nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, nil, errNotRegular
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		return nil, nil, err
@@ -219,7 +252,7 @@ func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, err
 		return nil, nil, errors.New("not a regular file")
 	}
 	if fi.Size() > limit {
-		return nil, nil, fmt.Errorf("%w: %d MiB, the limit is %d MiB", errTooLarge, fi.Size()>>20, limit>>20)
+		return nil, nil, fmt.Errorf("%w: %s, the limit is %d MiB", errTooLarge, mebibytes(fi.Size()), limit>>20)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
@@ -239,6 +272,20 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Transient reports whether a name is an editor's or the system's
+// passing file (swap files, backups ending in ~, .DS_Store): skipped without
+// a word, unlike an author's hidden or backup file, which is reported.
+func Transient(name string) bool {
+	switch {
+	case strings.HasSuffix(name, "~"), name == "4913", name == ".DS_Store", name == "Thumbs.db", name == "desktop.ini",
+		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasPrefix(name, ".#"),
+		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"), strings.HasPrefix(name, ".goutputstream-"),
+		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"):
+		return true
+	}
+	return false
 }
 
 // Ignored reports whether a file or folder name is one haven never reads:

@@ -97,8 +97,13 @@ func New(dir string, opts Options) (*Watcher, error) {
 // scan hashes every relevant file of the project.
 func (w *Watcher) scan() map[string][32]byte {
 	sums := map[string][32]byte{}
+	root, err := os.OpenRoot(w.dir)
+	if err != nil {
+		return sums
+	}
+	defer root.Close()
 	for name := range configNames {
-		w.hash(sums, name)
+		w.hash(root, sums, name)
 	}
 	for _, d := range sourceDirs {
 		filepath.WalkDir(filepath.Join(w.dir, d), func(p string, e fs.DirEntry, err error) error {
@@ -113,7 +118,7 @@ func (w *Watcher) scan() map[string][32]byte {
 				return nil
 			}
 			if !e.IsDir() {
-				w.hash(sums, rel)
+				w.hash(root, sums, rel)
 			}
 			return nil
 		})
@@ -121,8 +126,16 @@ func (w *Watcher) scan() map[string][32]byte {
 	return sums
 }
 
-func (w *Watcher) hash(sums map[string][32]byte, rel string) {
-	data, err := os.ReadFile(filepath.Join(w.dir, filepath.FromSlash(rel)))
+// hash records the hash of a regular file of the project. It reads through
+// root, so a link that leads outside the project is never followed, and it
+// looks before it opens, so a pipe never blocks it.
+func (w *Watcher) hash(root *os.Root, sums map[string][32]byte, rel string) {
+	name := filepath.FromSlash(rel)
+	fi, err := root.Stat(name)
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	data, err := root.ReadFile(name)
 	if err != nil {
 		return
 	}
@@ -161,9 +174,14 @@ func (w *Watcher) changed(candidates map[string]bool) []string {
 			})
 		}
 	}
+	root, err := os.OpenRoot(w.dir)
+	if err != nil {
+		return nil
+	}
+	defer root.Close()
 	var out []string
 	for p := range check {
-		w.hash(now, p)
+		w.hash(root, now, p)
 		old, had := w.sums[p]
 		cur, has := now[p]
 		switch {
