@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"sync"
 	"time"
 
 	"haven/generator/diag"
@@ -28,6 +30,11 @@ type cache struct {
 	parsed  map[string]parsedEntry
 	render  *render.Cache
 	written map[string][]byte
+	// early holds the files written ahead of a build's end, with what
+	// they held before, so that a build that fails after all can put
+	// them back and leave the last good site as it was.
+	early map[string][]byte
+	mu    sync.Mutex
 }
 
 type parsedEntry struct {
@@ -108,11 +115,39 @@ func (c *cache) wrote(files []publish.File, err error) {
 // early writes one freshly rendered page into the output at once, when it
 // is a file the last build wrote (a new page waits for the whole build).
 // Errors are left to the build's own publish step.
-func (c *cache) early(out, rel string, data []byte) {
-	if old, ok := c.written[rel]; !ok || bytes.Equal(old, data) {
+func (c *cache) writeEarly(out, rel string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.written[rel]
+	if !ok || bytes.Equal(old, data) {
 		return
 	}
-	publish.Replace(out, rel, data)
+	if publish.Replace(out, rel, data) == nil {
+		if c.early == nil {
+			c.early = map[string][]byte{}
+		}
+		if _, kept := c.early[rel]; !kept {
+			c.early[rel] = old
+		}
+	}
+}
+
+// undoEarly puts back the files written early by a build that then failed.
+func (c *cache) undoEarly(out string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for rel, old := range c.early {
+		publish.Replace(out, rel, old)
+	}
+	c.early = nil
+}
+
+// keepEarly forgets what early writes replaced, once the build has
+// succeeded.
+func (c *cache) keepEarly() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.early = nil
 }
 
 // signature names everything outside a page's own text that its rendering
@@ -144,7 +179,8 @@ func signature(proj *source.Project, prog *programme.Programme, opts Options) st
 		pageSignature(h, prog.Home)
 	}
 	for _, a := range prog.Assets {
-		fmt.Fprintf(h, "\x00asset %q", a.URL)
+		// Its contents too: a page shows an image's width and height.
+		fmt.Fprintf(h, "\x00asset %q %d %08x", a.URL, len(a.Data), crc32.ChecksumIEEE(a.Data))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -266,7 +266,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 						prefix := ed.Name + "/"
 						r.Fresh = func(o render.Output) {
 							if o.Minified == opts.Minify {
-								c.early(out, prefix+o.Path, o.Data)
+								c.writeEarly(out, prefix+o.Path, o.Data)
 							}
 						}
 					}
@@ -319,6 +319,9 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		})
 	}
 	if err := ctx.Err(); err != nil {
+		if c != nil {
+			c.undoEarly(out)
+		}
 		return nil, err
 	}
 
@@ -333,6 +336,9 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		}
 	}
 	if res.Errors > 0 || opts.Check {
+		if c != nil {
+			c.undoEarly(out) // the last good site stays as it was
+		}
 		return res, nil
 	}
 	step("publish", func() {
@@ -344,6 +350,11 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		switch {
 		case c != nil:
 			err = publish.Update(out, files, c.written)
+			if err != nil {
+				c.undoEarly(out)
+			} else {
+				c.keepEarly()
+			}
 			c.wrote(files, err)
 		case opts.Force:
 			err = publish.Force(out, files)

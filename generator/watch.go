@@ -3,6 +3,7 @@ package generator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -63,6 +64,9 @@ func Watch(ctx context.Context, opts Options, wopts WatchOptions, report func(Wa
 	}
 	// Start watching before the first build, so that nothing saved while
 	// it runs is missed.
+	if err := w.Start(); err != nil {
+		return err
+	}
 	batches := make(chan watch.Batch, 64)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -140,7 +144,13 @@ func showErrors(out string, res *Result) {
 		if m == nil {
 			continue
 		}
-		if err := publish.Replace(out, ed+"/"+WatchStatusFile, WatchStatus(string(m[1]), lines)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		shown := lines
+		if ed == "participant" {
+			// The messages may quote facilitator-only text: participant
+			// pages only hear that something is wrong.
+			shown = []string{fmt.Sprintf("%d problem(s): see the terminal where haven watch runs", len(lines))}
+		}
+		if err := publish.Replace(out, ed+"/"+WatchStatusFile, WatchStatus(string(m[1]), shown)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 	}

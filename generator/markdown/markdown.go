@@ -19,6 +19,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -228,7 +229,98 @@ func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
 		return ast.WalkContinue, nil
 	})
 	checkDuplicateIDs(doc, diags)
+	checkFootnotesInFacilitatorNotes(doc, at, diags)
 	return doc
+}
+
+// checkFootnotesInFacilitatorNotes refuses footnotes written inside a
+// facilitator callout: goldmark gathers every footnote at the end of the
+// page, out of the callout, so the participant edition would show its text.
+func checkFootnotesInFacilitatorNotes(doc *Doc, at Locator, diags *diag.List) {
+	type span struct{ start, end int }
+	var notes []span
+	ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*callout.Callout); entering && ok && c.CalloutKind == FacilitatorKind {
+			notes = append(notes, span{c.Pos(), calloutEnd(doc.Source, c.Pos())})
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(notes) == 0 {
+		return
+	}
+	inNote := func(off int) bool {
+		for _, s := range notes {
+			if off >= s.start && off < s.end {
+				return true
+			}
+		}
+		return false
+	}
+	ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		off := -1
+		switch n.Kind() {
+		case east.KindFootnoteLink:
+			if InFacilitatorCallout(n) {
+				off = n.Pos()
+				if off < 0 {
+					off = blockStart(n.Parent())
+				}
+			}
+		case east.KindFootnote:
+			if o := blockStart(n); o >= 0 && inNote(o) {
+				off = o
+			}
+		}
+		if off >= 0 {
+			diags.Add(diag.Diagnostic{Pos: at(off), Severity: diag.Error,
+				Message: "a footnote inside a facilitator callout would show in the participant edition (footnotes are gathered at the end of the page)",
+				Hint:    "write the note in the callout's own text instead"})
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// blockStart is the offset of the first line of text in n, or -1.
+func blockStart(n ast.Node) int {
+	for c := n; c != nil; c = c.FirstChild() {
+		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+			return c.Lines().At(0).Start
+		}
+	}
+	return -1
+}
+
+// calloutEnd finds where the callout whose fence starts at off ends in the
+// source: after its closing fence, counting the fences of callouts inside
+// it (goldmark moves footnotes out of the tree, so the tree cannot say).
+func calloutEnd(src []byte, off int) int {
+	depth := 0
+	for pos := off; pos < len(src); {
+		end := bytes.IndexByte(src[pos:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += pos + 1
+		}
+		line := bytes.TrimSpace(src[pos:end])
+		if bytes.HasPrefix(line, []byte(":::")) {
+			rest := bytes.TrimLeft(line, ":")
+			if len(bytes.TrimSpace(rest)) == 0 {
+				depth--
+			} else {
+				depth++
+			}
+			if depth == 0 {
+				return end
+			}
+		}
+		pos = end
+	}
+	return len(src)
 }
 
 func checkCallout(c Callout, diags *diag.List) {
@@ -420,6 +512,14 @@ func SetDestination(l *Link, dest string) {
 		n.Destination = []byte(dest)
 	case *ast.Image:
 		n.Destination = []byte(dest)
+	}
+}
+
+// ClearSize takes away an image's width and height (set by an earlier build
+// of the same parsed page, under haven watch).
+func ClearSize(l *Link) {
+	if n, ok := l.Node.(*ast.Image); ok {
+		n.RemoveAttributes()
 	}
 }
 

@@ -193,3 +193,15 @@ func TestLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestFootnotesInFacilitatorNotes(t *testing.T) {
+	_, ds, _ := parse(t, "Intro[^a].\n\n::: facilitator\nNote[^s].\n\n[^s]: FOOTSECRET\n:::\n\n[^a]: Fine.\n")
+	got := strings.Join(ds, "\n")
+	if !strings.Contains(got, "p.md:4:5: error: a footnote inside a facilitator callout") || !strings.Contains(got, "p.md:6:") {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	_, ds, _ = parse(t, "Intro[^a].\n\n::: facilitator\nNo footnote here.\n:::\n\n[^a]: Fine.\n")
+	if len(ds) != 0 {
+		t.Errorf("a footnote outside the callout was refused: %v", ds)
+	}
+}

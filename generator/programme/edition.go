@@ -1,7 +1,7 @@
 package programme
 
 import (
-	"slices"
+	"strings"
 
 	"haven/generator/meta"
 )
@@ -65,8 +65,25 @@ func Edition(prog *Programme, participant bool) *Programme {
 		ed.Sections = append(ed.Sections, &cs)
 	}
 	Link(&ed)
-	ed.Assets = slices.Clone(prog.Assets)
+	ed.Assets = nil
+	for _, a := range prog.Assets {
+		if !participant || !prog.AssetForFacilitatorsOnly(a) {
+			ed.Assets = append(ed.Assets, a)
+		}
+	}
 	return &ed
+}
+
+// AssetForFacilitatorsOnly reports whether a file sits in a folder whose
+// index.md is for facilitators only: the participant edition leaves the
+// whole folder out, files and all.
+func (prog *Programme) AssetForFacilitatorsOnly(a *Asset) bool {
+	for _, s := range prog.Sections {
+		if !s.IsRoot() && s.Index != nil && s.Index.ForFacilitatorsOnly() && strings.HasPrefix(a.Source, s.Dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Sessions returns a section's sessions, in order.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"haven/generator/diag"
@@ -60,6 +61,7 @@ func resolveLinks(prog *Programme, skipped []string, diags *diag.List) map[strin
 	for src := range assets {
 		known = append(known, src)
 	}
+	slices.Sort(known) // so that a tie in "did you mean" is broken the same way every time
 
 	for _, p := range prog.Pages {
 		for _, l := range p.Doc.Links {
@@ -193,6 +195,11 @@ func (r *resolver) resolve(l *markdown.Link) {
 		toURL = r.dirs[joined].URL
 	case r.assets[joined] != nil:
 		toURL = r.assets[joined].URL
+		if r.participantSees(l) && r.prog.AssetForFacilitatorsOnly(r.assets[joined]) {
+			r.errorf(l, "put the link inside a ::: facilitator callout, or move the file out of the facilitators' folder",
+				"%s to %s: that file is in a folder for facilitators only, so the participant edition would have a broken link", what, dest)
+			return
+		}
 	case r.skipped[joined]:
 		r.linked[joined] = true
 		r.errorf(l, "rename it: haven never publishes hidden, backup or temporary files",
@@ -235,6 +242,7 @@ func (r *resolver) resolve(l *markdown.Link) {
 	}
 	markdown.SetDestination(l, href)
 	if a := r.assets[joined]; l.Image && a != nil {
+		markdown.ClearSize(l)
 		if w, h := imageSize(a.Source, a.Data); w > 0 && h > 0 {
 			markdown.SetSize(l, w, h)
 		}

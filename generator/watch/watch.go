@@ -50,7 +50,7 @@ func (o *Options) defaults() {
 		// Editors' save sequences (vim's rename dance, JetBrains' safe
 		// write) take a few milliseconds; a little more covers them
 		// without making the author wait.
-		o.Quiet = 25 * time.Millisecond
+		o.Quiet = 50 * time.Millisecond
 	}
 	if o.MaxWait <= 0 {
 		o.MaxWait = time.Second
@@ -75,6 +75,10 @@ type Watcher struct {
 	// save that changes nothing (touch, an editor rewriting the same
 	// bytes) reports nothing.
 	sums map[string][32]byte
+
+	started bool
+	fw      *fsnotify.Watcher
+	last    map[string]stat // polling's last look
 }
 
 // New prepares a watcher for the project in dir.
@@ -201,17 +205,14 @@ func (w *Watcher) changed(candidates map[string]bool) []string {
 // on Run's goroutine; events that arrive meanwhile are kept for the next
 // batch, so no edit is lost while a build runs.
 func (w *Watcher) Run(ctx context.Context, report func(Batch)) error {
+	if err := w.Start(); err != nil {
+		return err
+	}
 	if w.opts.Poll {
 		return w.poll(ctx, report)
 	}
-	fw, err := fsnotify.NewBufferedWatcher(4096)
-	if err != nil {
-		return err
-	}
+	fw := w.fw
 	defer fw.Close()
-	if err := w.addTree(fw, w.dir); err != nil {
-		return err
-	}
 
 	pending := map[string]bool{}
 	full := false
@@ -296,6 +297,31 @@ func (w *Watcher) flush(fw *fsnotify.Watcher, pending map[string]bool, full *boo
 	}
 }
 
+// Start begins watching: the folders' watches are in place (or, when
+// polling, the first look is taken) when it returns, so that a caller can
+// build knowing that any later save is seen. Run calls it if the caller
+// did not.
+func (w *Watcher) Start() error {
+	if w.started {
+		return nil
+	}
+	w.started = true
+	if w.opts.Poll {
+		w.last = w.stats()
+		return nil
+	}
+	fw, err := fsnotify.NewBufferedWatcher(4096)
+	if err != nil {
+		return err
+	}
+	if err := w.addTree(fw, w.dir); err != nil {
+		fw.Close()
+		return err
+	}
+	w.fw = fw
+	return nil
+}
+
 // addTree watches dir and every relevant folder below it.
 func (w *Watcher) addTree(fw *fsnotify.Watcher, dir string) error {
 	return filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
@@ -363,7 +389,7 @@ func (w *Watcher) stats() map[string]stat {
 func (w *Watcher) poll(ctx context.Context, report func(Batch)) error {
 	t := time.NewTicker(w.opts.Interval)
 	defer t.Stop()
-	last := w.stats()
+	last := w.last
 	settling := map[string]bool{}
 	for {
 		select {
