@@ -406,11 +406,29 @@ func inPlace(out string, files []File, listed map[string]bool, last map[string][
 	}
 	defer root.Close()
 	now := make(map[string]bool, len(files))
+	var added []string
 	for _, f := range files {
 		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
 			return fmt.Errorf("refusing to write %q: not a plain path inside the site", f.Path)
 		}
 		now[f.Path] = true
+		if !listed[f.Path] {
+			added = append(added, f.Path)
+		}
+	}
+	// List the new files before writing them: if the writing stops part
+	// way (a full disk), every file in the folder is still one haven
+	// lists, and the next build can finish the job.
+	if len(added) > 0 {
+		union := maps.Clone(listed)
+		for _, p := range added {
+			union[p] = true
+		}
+		if err := writeManifest(root, union); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
 		if old, ok := last[f.Path]; ok && listed[f.Path] && bytes.Equal(old, f.Data) {
 			continue
 		}
@@ -438,10 +456,14 @@ func inPlace(out string, files []File, listed map[string]bool, last map[string][
 	if !changed {
 		return nil
 	}
-	paths := slices.Sorted(maps.Keys(now))
+	return writeManifest(root, now)
+}
+
+// writeManifest writes the list of haven's files, in order.
+func writeManifest(root *os.Root, files map[string]bool) error {
 	var m bytes.Buffer
 	m.WriteString(manifestHeader)
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		m.WriteString(p)
 		m.WriteByte('\n')
 	}

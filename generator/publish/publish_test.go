@@ -174,3 +174,28 @@ func TestForceKeepsStrangersAndRemovesOnlyItsOwn(t *testing.T) {
 		t.Error("a refused forced build changed the folder")
 	}
 }
+
+// TestUpdateListsNewFilesFirst: a watch update that stops part way (here, a
+// file that cannot be written) leaves only files haven lists, so the next
+// build does not refuse the folder as a stranger's.
+func TestUpdateListsNewFilesFirst(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	first := []File{{"index.html", []byte("one")}}
+	if err := Write(out, first); err != nil {
+		t.Fatal(err)
+	}
+	last := map[string][]byte{"index.html": []byte("one")}
+	// index.html is a file, so index.html/sub.html cannot be written; by
+	// then new.html has been.
+	err := Update(out, []File{{"index.html", []byte("one")}, {"new.html", []byte("new")}, {"index.html/sub.html", []byte("b")}}, last)
+	if err == nil {
+		t.Fatal("the write that cannot succeed succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(out, "new.html")); err != nil {
+		t.Fatalf("new.html was not written before the failure: %v", err)
+	}
+	listed, _ := readManifest(filepath.Join(out, ManifestName))
+	if !listed["new.html"] {
+		t.Error("new.html was written but is not listed")
+	}
+}
