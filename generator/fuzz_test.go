@@ -114,7 +114,7 @@ func buildPage(t *testing.T, files map[string]string) {
 		}
 		return
 	}
-	for name, data := range outputFiles(t, out) {
+	for name, data := range readTree(t, out) {
 		if !strings.HasSuffix(name, ".html") {
 			continue
 		}

@@ -278,7 +278,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 					outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true})
 				}
 				res.Pages += len(view.Pages)
-				edFiles := collect("", outputs, opts.Minify, &diags)
+				edFiles := collect("", outputs, mf, &diags)
 				er := EditionResult{Name: ed.Name, Pages: len(view.Pages)}
 				for _, f := range edFiles {
 					if strings.HasPrefix(f.Path, "search/") {
@@ -295,7 +295,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 					}
 				}
 				if r.Pack != "" {
-					zipped, err := packEdition(packName, edFiles, r.PackHome, opts.Minify)
+					zipped, err := packEdition(packName, edFiles, r.PackHome, mf)
 					if err != nil {
 						diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
 					}
@@ -314,7 +314,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 					diags.Errorf(diag.Position{File: "theme:layouts/editions.html"}, "%v", err)
 					return
 				}
-				files = append(files, collect("", []render.Output{o}, opts.Minify, &diags)...)
+				files = append(files, collect("", []render.Output{o}, mf, &diags)...)
 			}
 		})
 	}
@@ -414,9 +414,9 @@ func packName(title, edition string) string {
 
 // packEdition zips an edition's files, with the home page as the pack
 // holds it.
-func packEdition(name string, files []publish.File, home []byte, minify bool) ([]byte, error) {
-	if minify && home != nil {
-		m, err := publish.NewMinifier().Minify("index.html", home)
+func packEdition(name string, files []publish.File, home []byte, mf *publish.Minifier) ([]byte, error) {
+	if mf != nil && home != nil {
+		m, err := mf.Minify("index.html", home)
 		if err != nil {
 			return nil, err
 		}
@@ -530,13 +530,9 @@ func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.Li
 	return p
 }
 
-// collect minifies and places an edition's outputs under its folder
-// (prefix), and refuses two outputs with one path.
-func collect(prefix string, outputs []render.Output, minify bool, diags *diag.List) []publish.File {
-	var mf *publish.Minifier
-	if minify {
-		mf = publish.NewMinifier()
-	}
+// collect minifies (with mf, unless nil) and places an edition's outputs
+// under its folder (prefix), and refuses two outputs with one path.
+func collect(prefix string, outputs []render.Output, mf *publish.Minifier, diags *diag.List) []publish.File {
 	seen := map[string]render.Output{}
 	var keep []render.Output
 	for _, o := range outputs {

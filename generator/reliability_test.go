@@ -357,28 +357,6 @@ func copySample(t *testing.T) string {
 	return dir
 }
 
-// outputFiles returns every file below dir by slash path.
-func outputFiles(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 // sameFiles compares two outputs byte for byte.
 func sameFiles(t *testing.T, what string, a, b map[string][]byte) {
 	t.Helper()
@@ -765,7 +743,7 @@ func isExternal(u string) bool {
 func scanSite(t *testing.T, out string, allowLinks ...string) []string {
 	t.Helper()
 	var problems []string
-	for name, data := range outputFiles(t, out) {
+	for name, data := range readTree(t, out) {
 		problems = append(problems, scanFile(name, data, allowLinks)...)
 	}
 	slices.Sort(problems)
@@ -998,7 +976,7 @@ func TestCatalogueRawHTML(t *testing.T) {
 	for _, p := range scanSite(t, out) {
 		t.Error(p)
 	}
-	for name, data := range outputFiles(t, out) {
+	for name, data := range readTree(t, out) {
 		for _, bad := range []string{"alert(1)", "alert('facilitator')", "evil.example", "display:none", "onerror", "onmouseover", "x.swf", "a comment", "inline comment"} {
 			if bytes.Contains(data, []byte(bad)) && !strings.HasSuffix(name, ".zip") && !strings.Contains(name, "/assets/") {
 				t.Errorf("%s contains %q", name, bad)
@@ -1860,7 +1838,7 @@ func TestCatalogueConcurrentBuilds(t *testing.T) {
 	out := filepath.Join(dir, "public")
 	ref := t.TempDir()
 	goodBuild(t, dir, ref)
-	want := outputFiles(t, ref)
+	want := readTree(t, ref)
 	var msgs []string
 	for round := range 6 {
 		var wg sync.WaitGroup
@@ -1879,7 +1857,7 @@ func TestCatalogueConcurrentBuilds(t *testing.T) {
 				t.Fatalf("content errors: %v", diagLines(results[i]))
 			}
 		}
-		got := outputFiles(t, out)
+		got := readTree(t, out)
 		delete(got, ".haven-manifest")
 		w := maps(want)
 		delete(w, ".haven-manifest")
@@ -2058,7 +2036,7 @@ func TestPromiseP2OnlyOwnFiles(t *testing.T) {
 			listed[l] = true
 		}
 	}
-	files := outputFiles(t, out)
+	files := readTree(t, out)
 	delete(files, ".haven-manifest")
 	for f := range files {
 		if !listed[f] {
@@ -2292,7 +2270,7 @@ func TestPromiseP6Deterministic(t *testing.T) {
 		if err != nil || !res.OK() {
 			t.Fatalf("build: %v %v", err, diagLines(res))
 		}
-		return outputFiles(t, out)
+		return readTree(t, out)
 	}
 	want := build(a, "UTC", 1)
 	sameFiles(t, "GOMAXPROCS=4, TZ=Pacific/Kiritimati, other creation order, times, permissions and path", build(b, "Pacific/Kiritimati", 4), want)
@@ -2317,7 +2295,7 @@ func TestPromiseP7Offline(t *testing.T) {
 			for _, p := range scanSite(t, out) {
 				t.Error(p)
 			}
-			for name := range outputFiles(t, out) {
+			for name := range readTree(t, out) {
 				if strings.HasSuffix(name, ".html") {
 					for _, d := range deadLinksAll(t, out, name) {
 						t.Errorf("%s: %s", name, d)
@@ -2400,7 +2378,7 @@ func TestPromiseP8ContentIsData(t *testing.T) {
 	for _, p := range scanSite(t, out) {
 		t.Error(p)
 	}
-	all := outputFiles(t, out)
+	all := readTree(t, out)
 	for name, data := range all {
 		switch path.Ext(name) {
 		case ".html":
@@ -2521,7 +2499,7 @@ func TestPromiseP11ReadsAndWrites(t *testing.T) {
 	delete(after, "site") // the output's parent, created for it
 	sameTree(t, "everything but the output folder", before, after)
 	var names []string
-	for name := range outputFiles(t, out) {
+	for name := range readTree(t, out) {
 		if strings.HasPrefix(name, "facilitator/") && strings.HasSuffix(name, ".html") {
 			names = append(names, name)
 		}
@@ -2661,7 +2639,7 @@ func TestPromiseP10EditorSaves(t *testing.T) {
 		if !strings.Contains(readOut(t, w.out, "facilitator/m/s.html"), fmt.Sprintf("Save number %d.", i)) {
 			t.Errorf("%s: the output lacks the saved text", sv.name)
 		}
-		for name := range outputFiles(t, w.out) {
+		for name := range readTree(t, w.out) {
 			for _, tmp := range sv.temp {
 				if strings.Contains(name, tmp) {
 					t.Errorf("%s: a temporary file reached the output: %s", sv.name, name)
@@ -2710,7 +2688,7 @@ func TestPromiseP10ContentSwapped(t *testing.T) {
 	if res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: clean, Watch: true}); err != nil || !res.OK() {
 		t.Fatalf("clean build: %v", err)
 	}
-	sameFiles(t, "watch output against a clean build", outputFiles(t, w.out), outputFiles(t, clean))
+	sameFiles(t, "watch output against a clean build", readTree(t, w.out), readTree(t, clean))
 }
 
 // treeTateWithoutStatus is treeState of out, with the watch status files

@@ -502,19 +502,9 @@ func (rep *a11yAxeReport) add(t *testing.T, pg string, res axeResult) {
 // a11yWait polls until the expression is true in the page.
 func a11yWait(tab *a11yTab, expr, what string) {
 	tab.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(tab.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		last = err
-		time.Sleep(10 * time.Millisecond)
+	if err := waitTrue(tab.ctx, expr); err != nil {
+		tab.t.Fatalf("%s: waiting for %s: %v", tab.w.cur, what, err)
 	}
-	tab.t.Fatalf("%s: timed out waiting for %s (last error: %v)", tab.w.cur, what, last)
 }
 
 // a11yStructure is what structureJS reports of a page.

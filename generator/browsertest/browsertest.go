@@ -691,3 +691,22 @@ func watchTab(t testing.TB, ctx context.Context, onEvent func(any)) func() {
 	}
 	return stop
 }
+
+// waitTrue polls until the JavaScript expression is true in the tab of ctx,
+// for up to ten seconds. Errors count as not yet (the page may be
+// navigating); the last one is returned with the time-out.
+func waitTrue(ctx context.Context, expr string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		ok, err := chromedp.Run(cctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
+		cancel()
+		if err == nil && ok {
+			return nil
+		}
+		last = err
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("timed out (last error: %v)", last)
+}

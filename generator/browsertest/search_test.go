@@ -189,19 +189,9 @@ func evalJS[T any](t *testing.T, s *searchSession, js string) T {
 // not yet: the page may be navigating.
 func (s *searchSession) waitJS(t *testing.T, expr, what string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		last = err
-		time.Sleep(10 * time.Millisecond)
+	if err := waitTrue(s.ctx, expr); err != nil {
+		t.Fatalf("waiting for %s: %v", what, err)
 	}
-	t.Fatalf("timed out waiting for %s (last error: %v)", what, last)
 }
 
 // waitGo polls a Go condition.

@@ -67,9 +67,3 @@ func ParseDuration(s string) (int, error) {
 	}
 	return total, nil
 }
-
-// FormatDuration writes minutes the way haven's diagnostics do: "90m",
-// "1h30m" is avoided in favour of plain minutes so sums are easy to check.
-func FormatDuration(minutes int) string {
-	return strconv.Itoa(minutes) + "m"
-}

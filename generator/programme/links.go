@@ -9,6 +9,7 @@ import (
 
 	"haven/generator/diag"
 	"haven/generator/markdown"
+	"haven/generator/meta"
 )
 
 // SafeSchemes are the URL schemes a page may link to. Everything else
@@ -260,15 +261,10 @@ func (r *resolver) anchorHint(p *Page, frag string) string {
 	for _, h := range p.Doc.Headings {
 		ids = append(ids, h.ID)
 	}
-	if s := Suggest(frag, ids); s != "" {
+	if s := meta.Suggest(frag, ids); s != "" {
 		return fmt.Sprintf("did you mean #%s?", s)
 	}
 	return "anchors are heading ids: the heading in lower case, with hyphens for spaces"
-}
-
-// Suggest returns the closest of known to word, or "".
-func Suggest(word string, known []string) string {
-	return suggest(word, known)
 }
 
 // suggestPath finds the file a broken link most likely meant: the same
@@ -288,7 +284,7 @@ func suggestPath(p string, known []string) string {
 			siblings = append(siblings, kn)
 		}
 	}
-	if s := suggest(name, siblings); s != "" {
+	if s := meta.Suggest(name, siblings); s != "" {
 		return dir + s
 	}
 	for _, k := range known {
