@@ -7,8 +7,8 @@ package pack
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"fmt"
+	"github.com/klauspost/compress/flate"
 	"hash/crc32"
 	"path"
 	"slices"

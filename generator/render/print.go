@@ -23,33 +23,102 @@ import (
 // root) and of each module (in the module's folder).
 const PrintFile = "print.html"
 
-// printSet is one print page being assembled: its address and the anchor
-// each included page gets inside it.
+// printSet is one print page being assembled: its address, the pages it
+// holds and the anchor each included page gets inside it.
 type printSet struct {
 	url     string
+	pages   []*programme.Page
 	anchors map[string]string // page URL -> anchor of its article
 }
 
 // anchorFor names a page's article on a print page: its address made into
 // an id ("finding-our-feet/first.html" gives "p-finding-our-feet-first").
+// The name does not depend on the print page, so an article made for the
+// programme's print page serves a module's too (see relocate).
 func anchorFor(pageURL string) string {
 	return "p-" + markdown.Slug(strings.TrimSuffix(strings.ReplaceAll(pageURL, "/", "-"), ".html"))
 }
 
+// printSet gathers the pages of a print page at url: those of pages that
+// were rendered.
+func (r *Renderer) printSet(url string, pages []*programme.Page) printSet {
+	set := printSet{url: url, anchors: map[string]string{}}
+	for _, p := range pages {
+		if _, ok := r.pages[p]; ok {
+			set.pages = append(set.pages, p)
+			set.anchors[p.URL] = anchorFor(p.URL)
+		}
+	}
+	return set
+}
+
 // prints renders the print page of every module and of the whole
-// programme.
+// programme. Each page's article is rendered once, for the programme's
+// print page, which holds every page; a module's print page takes its
+// pages' articles from there with their links relocated, which costs a
+// scan of the article instead of a template and the minifier.
 func (r *Renderer) prints(diags *diag.List) []Output {
-	var out []Output
+	whole := r.printSet(PrintFile, r.Prog.Pages)
+	articles := make([]string, len(whole.pages))
+	errs := make([]error, len(whole.pages))
+	work.Each(len(whole.pages), func(i int) { articles[i], errs[i] = r.printArticle(whole, whole.pages[i]) })
+	for i, err := range errs {
+		if err != nil {
+			diags.Errorf(diag.Position{File: whole.pages[i].File()}, "cannot place this page on the print page %s: %v", whole.url, err)
+			return nil
+		}
+	}
+	article := make(map[*programme.Page]string, len(whole.pages))
+	for i, p := range whole.pages {
+		article[p] = articles[i]
+	}
+
+	type module struct {
+		title, back string
+		set         printSet
+		articles    []string
+	}
+	var modules []*module
+	type job struct {
+		m *module
+		i int
+	}
+	var jobs []job
 	for _, s := range r.Prog.Sections {
 		if !s.IsModule || s.Index == nil {
 			continue
 		}
-		pages := append([]*programme.Page{s.Index}, s.Pages...)
-		if o, ok := r.printPage(path.Join(path.Dir(s.URL), PrintFile), s.Title, s.URL, pages, diags); ok {
+		m := &module{title: s.Title, back: s.URL,
+			set: r.printSet(path.Join(path.Dir(s.URL), PrintFile), append([]*programme.Page{s.Index}, s.Pages...))}
+		m.articles = make([]string, len(m.set.pages))
+		modules = append(modules, m)
+		for i := range m.set.pages {
+			jobs = append(jobs, job{m, i})
+		}
+	}
+	byAnchor := make(map[string]string, len(whole.anchors))
+	for u, a := range whole.anchors {
+		byAnchor[a] = u
+	}
+	errs = make([]error, len(jobs))
+	work.Each(len(jobs), func(k int) {
+		m, p := jobs[k].m, jobs[k].m.set.pages[jobs[k].i]
+		m.articles[jobs[k].i], errs[k] = r.relocated(article[p], byAnchor, m.set, p)
+	})
+	for k, err := range errs {
+		if err != nil {
+			diags.Errorf(diag.Position{File: jobs[k].m.set.pages[jobs[k].i].File()}, "cannot place this page on the print page %s: %v", jobs[k].m.set.url, err)
+			return nil
+		}
+	}
+
+	var out []Output
+	for _, m := range modules {
+		if o, ok := r.printPage(m.set, m.title, m.back, m.articles, diags); ok {
 			out = append(out, o)
 		}
 	}
-	if o, ok := r.printPage(PrintFile, r.Prog.Title, "index.html", r.Prog.Pages, diags); ok {
+	if o, ok := r.printPage(whole, r.Prog.Title, "index.html", articles, diags); ok {
 		out = append(out, o)
 	}
 	return out
@@ -61,31 +130,15 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 // re-rendered and re-minified whole after every save under haven watch.
 const articlesMark = "<haven-print-articles></haven-print-articles>"
 
-// printPage renders pages one after another on one page, with every id
-// made unique and every link between them pointing inside the page.
-func (r *Renderer) printPage(url, title, backURL string, pages []*programme.Page, diags *diag.List) (Output, bool) {
-	set := printSet{url: url, anchors: map[string]string{}}
-	for _, p := range pages {
-		set.anchors[p.URL] = anchorFor(p.URL)
-	}
+// printPage puts the articles of a set's pages one after another on one
+// page.
+func (r *Renderer) printPage(set printSet, title, backURL string, articles []string, diags *diag.List) (Output, bool) {
+	url := set.url
 	d := r.pageData(url, "print", title)
 	d.Nav = nil
 	d.BackURL = programme.RelURL(url, backURL)
-	var included []*programme.Page
-	for _, p := range pages {
-		if pd, ok := r.pages[p]; ok {
-			included = append(included, p)
-			d.PrintPages = append(d.PrintPages, &PageData{Title: pd.Title, Anchor: set.anchors[p.URL]})
-		}
-	}
-	articles := make([]string, len(included))
-	errs := make([]error, len(included))
-	work.Each(len(included), func(i int) { articles[i], errs[i] = r.printArticle(set, included[i]) })
-	for i, err := range errs {
-		if err != nil {
-			diags.Errorf(diag.Position{File: included[i].File()}, "cannot place this page on the print page %s: %v", url, err)
-			return Output{}, false
-		}
+	for _, p := range set.pages {
+		d.PrintPages = append(d.PrintPages, &PageData{Title: r.pages[p].Title, Anchor: set.anchors[p.URL]})
 	}
 	d.PrintArticles = template.HTML(articlesMark)
 	shell, err := r.execute("print", d)
@@ -116,6 +169,58 @@ func (r *Renderer) printPage(url, title, backURL string, pages []*programme.Page
 	}
 	b.Write(after)
 	return Output{Path: url, Data: b.Bytes(), Source: "print page " + url, Minified: minified}, true
+}
+
+// relocated is a page's article from the programme's print page (at the
+// edition root, holding every page), made fit for the print page of set:
+// links to articles that set does not hold lead to their pages instead,
+// and relative addresses are made relative to set's page. Under haven
+// watch it is cached with the page.
+func (r *Renderer) relocated(article string, byAnchor map[string]string, set printSet, p *programme.Page) (string, error) {
+	var name, key string
+	if r.Cache != nil && r.Key != nil {
+		name, key = r.Edition.Name+"/"+set.url+"/"+p.Source, r.Key(p)
+		if html, ok := r.Cache.article(name, key); ok {
+			return html, nil
+		}
+	}
+	b, err := rewriteHTML([]byte(article), false, func(attr, val string) (string, bool) {
+		if attr != "href" && attr != "src" || val == "" || programme.Scheme(val) != "" || val[0] == '/' {
+			return "", false
+		}
+		if val[0] == '#' {
+			a, frag, _ := strings.Cut(val[1:], "--")
+			u, ok := byAnchor[a]
+			if !ok || set.anchors[u] != "" {
+				return "", false
+			}
+			if frag != "" {
+				return programme.RelURL(set.url, u) + "#" + frag, true
+			}
+			return programme.RelURL(set.url, u), true
+		}
+		rawPath, frag, hasFrag := strings.Cut(val, "#")
+		target, err := url.PathUnescape(rawPath)
+		if err != nil || rawPath == "" {
+			return "", false
+		}
+		target = path.Clean(target)
+		if target == ".." || strings.HasPrefix(target, "../") {
+			return "", false
+		}
+		out := programme.RelURL(set.url, target)
+		if hasFrag {
+			out += "#" + frag
+		}
+		return out, true
+	})
+	if err != nil {
+		return "", err
+	}
+	if name != "" {
+		r.Cache.keepArticle(name, key, string(b))
+	}
+	return string(b), nil
 }
 
 // printArticle renders one page's article for a print page, minified when
@@ -206,7 +311,23 @@ func (s printSet) link(pageURL, anchor, href string) string {
 // anchor as a prefix, links and image sources are rewritten with link, and
 // headings move one level down under the page's own heading.
 func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
+	return rewriteHTML(body, true, func(name, val string) (string, bool) {
+		switch name {
+		case "id", "for":
+			return anchor + "--" + val, true
+		case "href", "src":
+			return s.link(pageURL, anchor, val), true
+		}
+		return "", false
+	})
+}
+
+// rewriteHTML copies HTML, giving attr each attribute's name and value to
+// change (it returns the new value and true), and with demote set moving
+// every heading of levels 1 to 5 one level down.
+func rewriteHTML(body []byte, demote bool, attr func(name, val string) (string, bool)) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(len(body) + len(body)/8)
 	lex := phtml.NewLexer(parse.NewInputBytes(body))
 	for {
 		tt, data := lex.Next()
@@ -217,8 +338,8 @@ func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
 			}
 			return b.Bytes(), nil
 		case phtml.StartTagToken, phtml.EndTagToken:
-			name := string(lex.Text())
-			if len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '5' {
+			name := lex.Text()
+			if demote && len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '5' {
 				lvl := string(rune(name[1] + 1))
 				if tt == phtml.StartTagToken {
 					b.WriteString("<h" + lvl)
@@ -229,22 +350,17 @@ func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
 			}
 			b.Write(data)
 		case phtml.AttributeToken:
-			name := string(lex.Text())
 			raw := lex.AttrVal()
 			if len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') {
 				raw = raw[1 : len(raw)-1]
 			}
-			val := html.UnescapeString(string(raw))
-			switch name {
-			case "id", "for":
-				val = anchor + "--" + val
-			case "href", "src":
-				val = s.link(pageURL, anchor, val)
-			default:
+			name := string(lex.Text())
+			val, ok := attr(name, html.UnescapeString(string(raw)))
+			if !ok {
 				b.Write(data)
 				continue
 			}
-			fmt.Fprintf(&b, ` %s="%s"`, name, html.EscapeString(val))
+			b.WriteString(" " + name + `="` + html.EscapeString(val) + `"`)
 		default:
 			b.Write(data)
 		}

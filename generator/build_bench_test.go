@@ -1,0 +1,38 @@
+package generator_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"haven/generator"
+	"haven/generator/corpus"
+)
+
+// BenchmarkBuild builds a generated programme of 1,000 sessions, as
+// `haven build` does: both editions with search, print pages and packs,
+// and the facilitator edition alone.
+//
+//	go test ./generator -run '^$' -bench Build -benchtime 5x -cpuprofile cpu.out
+func BenchmarkBuild(b *testing.B) {
+	dir := b.TempDir()
+	if err := corpus.Write(dir, 1000, 1); err != nil {
+		b.Fatal(err)
+	}
+	for _, ed := range []string{"", "facilitator"} {
+		name := "both"
+		if ed != "" {
+			name = ed
+		}
+		b.Run(name, func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "public")
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: ed})
+				if err != nil || !res.OK() {
+					b.Fatalf("%v %v", err, res.Diagnostics)
+				}
+			}
+		})
+	}
+}
