@@ -96,7 +96,14 @@ func (r *resolver) errorf(l *markdown.Link, hint, format string, args ...any) {
 // inside the scheme are dropped. "" when the URL has none.
 func Scheme(dest string) string {
 	s := strings.TrimLeft(dest, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	i := strings.IndexAny(s, ":/?#")
 	if i <= 0 || s[i] != ':' {
 		return ""

@@ -6,7 +6,6 @@
 package publish
 
 import (
-	"bytes"
 	"path"
 	"strings"
 
@@ -56,10 +55,10 @@ func (mf *Minifier) Minify(name string, data []byte) ([]byte, error) {
 	if !ok {
 		return data, nil
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(data))
-	if err := mf.m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+	// Bytes reads data in place, where Minify with a reader would copy it.
+	out, err := mf.m.Bytes(mt, data)
+	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }

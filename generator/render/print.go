@@ -260,6 +260,7 @@ func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error)
 		return "", fmt.Errorf("no print template")
 	}
 	var out bytes.Buffer
+	out.Grow(len(body) + 4<<10)
 	if err := tmpl.ExecuteTemplate(&out, "print-article", &c); err != nil {
 		return "", err
 	}

@@ -423,6 +423,7 @@ func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {
 		return nil, fmt.Errorf("no %s template", kind)
 	}
 	var buf bytes.Buffer
+	buf.Grow(len(d.Content) + len(d.Sidebar) + 8<<10) // the shell of a page is under 8 KB
 	if err := tmpl.ExecuteTemplate(&buf, "base", d); err != nil {
 		return nil, err
 	}

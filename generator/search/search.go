@@ -115,7 +115,7 @@ func Analyze(p Page) *Analysis {
 		secs = append(secs, s)
 	}
 	for i, s := range secs {
-		terms := map[string]int{}
+		terms := make(map[string]int, s.text.Len()/12)
 		weigh := func(text string, w int) {
 			for _, t := range Terms(text) {
 				terms[t] = max(terms[t], w)
@@ -280,7 +280,19 @@ const hexDigits = "0123456789abcdef"
 
 func (w *jsonWriter) str(s string) {
 	w.b = append(w.b, '"')
-	for _, r := range s {
+	for len(s) > 0 {
+		// Copy the run of ASCII that needs no escaping in one go.
+		i := 0
+		for i < len(s) && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\' && s[i] != '<' && s[i] != '>' && s[i] != '&' {
+			i++
+		}
+		w.b = append(w.b, s[:i]...)
+		s = s[i:]
+		if len(s) == 0 {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
 		switch {
 		case r == '"' || r == '\\':
 			w.b = append(w.b, '\\', byte(r))
@@ -403,8 +415,28 @@ func Terms(text string) []string {
 	return out
 }
 
-// collapse folds runs of white space into one space.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapse folds runs of white space into one space, and trims it from
+// both ends.
+func collapse(s string) string {
+	if isASCII(s) {
+		b := make([]byte, 0, len(s))
+		space := false
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; c {
+			case ' ', '\t', '\n', '\r', '\v', '\f':
+				space = len(b) > 0
+			default:
+				if space {
+					b = append(b, ' ')
+					space = false
+				}
+				b = append(b, c)
+			}
+		}
+		return string(b)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

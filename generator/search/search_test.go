@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -92,4 +93,30 @@ func TestBuildWeightsAndEscaping(t *testing.T) {
 	if len(texts) != 3 || texts[1] != "breathing again" {
 		t.Errorf("texts %q", texts)
 	}
+}
+
+// FuzzJSONString checks the index's string writer against encoding/json
+// (which escapes <, > and & too), and collapse against strings.Fields.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "a \"quote\" and \\ back", "<script>&</script>", "tab\tnew\nline\x01", "é\u2028\u2029", "bad \xff byte", "  lead  and\n trail \t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var w jsonWriter
+		w.str(s)
+		want, _ := json.Marshal(s)
+		want = bytes.ReplaceAll(want, []byte(`\ufffd`), []byte("\ufffd")) // json writes U+FFFD as itself
+		got := bytes.ReplaceAll(w.b, []byte(`\ufffd`), []byte("\ufffd"))
+		if !bytes.Equal(got, want) {
+			// Other escapes of the same text are fine (\u000c for \f):
+			// it must read back as s, each bad byte as U+FFFD.
+			var back string
+			if err := json.Unmarshal(w.b, &back); err != nil || back != string([]rune(s)) {
+				t.Errorf("str(%q) = %s, want %s", s, w.b, want)
+			}
+		}
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
