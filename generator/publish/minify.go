@@ -55,8 +55,12 @@ func (mf *Minifier) Minify(name string, data []byte) ([]byte, error) {
 	if !ok {
 		return data, nil
 	}
-	// Bytes reads data in place, where Minify with a reader would copy it.
-	out, err := mf.m.Bytes(mt, data)
+	// The minifiers may change their input in place (and they read one
+	// byte past its end), so they get a copy with room for that byte,
+	// made in one allocation.
+	in := make([]byte, len(data), len(data)+1)
+	copy(in, data)
+	out, err := mf.m.Bytes(mt, in)
 	if err != nil {
 		return nil, err
 	}
