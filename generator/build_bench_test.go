@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"haven/generator"
 	"haven/generator/corpus"
@@ -27,11 +28,19 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "public")
 			b.ReportAllocs()
+			steps := map[string]time.Duration{}
 			for b.Loop() {
 				res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: ed})
 				if err != nil || !res.OK() {
 					b.Fatalf("%v %v", err, res.Diagnostics)
 				}
+				for _, s := range res.Steps {
+					steps[s.Name] += s.Duration
+				}
+			}
+			// Each step's share of the wall time, per build.
+			for name, d := range steps {
+				b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), "ms-"+name)
 			}
 		})
 	}

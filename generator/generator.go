@@ -236,87 +236,28 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 
 	var files []publish.File
 	if !diags.HasErrors() {
-		step("render", func() {
-			sig := signature(proj, prog, opts)
-			var mf *publish.Minifier
-			if opts.Minify {
-				mf = publish.NewMinifier()
+		var mf *publish.Minifier
+		if opts.Minify {
+			mf = publish.NewMinifier()
+		}
+		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
+			step: step, tell: tell, diags: &diags}
+		for _, ed := range eds {
+			edFiles, er := eb.edition(prog, ed)
+			res.Pages += er.Pages
+			res.Editions = append(res.Editions, er)
+			for _, f := range edFiles {
+				files = append(files, publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data})
 			}
-			for _, ed := range eds {
-				tell(Progress{Step: "render " + ed.Name})
-				view := programme.Edition(prog, ed.Participant)
-				packName := packName(prog.Title, ed.Name)
-				r := &render.Renderer{Prog: view, Theme: th, MD: md, Words: words, Edition: ed, Watch: opts.Watch}
-				if opts.Progress != nil {
-					name := "render " + ed.Name
-					r.Progress = func(done, total int) { tell(Progress{Step: name, Done: done, Total: total}) }
-				}
-				if !opts.Watch {
-					// Watch builds are for the author's eyes: the packs
-					// are for handing out, and `haven build` writes them.
-					r.Pack = packName + ".zip"
-				}
-				if mf != nil {
-					r.Minify = mf.Minify
-				}
-				if c != nil {
-					r.Cache = c.render
-					r.Key = func(p *programme.Page) string { return sig + "/" + p.Hash }
-					if c.written != nil && !opts.Check {
-						prefix := ed.Name + "/"
-						r.Fresh = func(o render.Output) {
-							if o.Minified == opts.Minify {
-								c.writeEarly(out, prefix+o.Path, o.Data)
-							}
-						}
-					}
-				}
-				outputs := r.Site(&diags)
-				index, _ := search.Assemble(r.Search)
-				for _, f := range index {
-					// Compact JSON already: minifying it would only cost time.
-					outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true})
-				}
-				res.Pages += len(view.Pages)
-				edFiles := collect("", outputs, mf, &diags)
-				er := EditionResult{Name: ed.Name, Pages: len(view.Pages)}
-				for _, f := range edFiles {
-					if strings.HasPrefix(f.Path, "search/") {
-						er.SearchBytes += len(f.Data)
-					}
-				}
-				res.Editions = append(res.Editions, er)
-				for _, f := range edFiles {
-					if r.Pack != "" && strings.EqualFold(f.Path, r.Pack) {
-						diags.Add(diag.Diagnostic{Pos: diag.Position{File: programme.ContentPrefix + f.Path}, Severity: diag.Error,
-							Message: fmt.Sprintf("content/%s has the name of the edition's offline pack, which haven writes there", f.Path),
-							Hint:    "rename the file"})
-						r.Pack = ""
-					}
-				}
-				if r.Pack != "" {
-					zipped, err := packEdition(packName, edFiles, r.PackHome, mf)
-					if err != nil {
-						diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
-					}
-					edFiles = append(edFiles, publish.File{Path: r.Pack, Data: zipped})
-				}
-				if opts.Watch {
-					edFiles = append(edFiles, watchFiles(edFiles)...)
-				}
-				for _, f := range edFiles {
-					files = append(files, publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data})
-				}
-			}
-			if len(eds) > 1 {
-				o, err := render.EditionsPage(th, words, prog, eds)
-				if err != nil {
-					diags.Errorf(diag.Position{File: "theme:layouts/editions.html"}, "%v", err)
-					return
-				}
+		}
+		if len(eds) > 1 {
+			o, err := render.EditionsPage(th, words, prog, eds)
+			if err != nil {
+				diags.Errorf(diag.Position{File: "theme:layouts/editions.html"}, "%v", err)
+			} else {
 				files = append(files, collect("", []render.Output{o}, mf, &diags)...)
 			}
-		})
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		if c != nil {
@@ -367,6 +308,89 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	}
 	res.Files = len(files)
 	return res, nil
+}
+
+// editionBuild holds what rendering an edition needs from the build.
+type editionBuild struct {
+	opts  Options
+	out   string
+	c     *cache
+	th    *theme.Theme
+	md    *markdown.Markdown
+	words *theme.Words
+	mf    *publish.Minifier
+	sig   string // see signature
+	step  func(string, func())
+	tell  func(Progress)
+	diags *diag.List
+}
+
+// edition renders one edition of the programme into its files (paths
+// relative to the edition's folder), as named steps: its pages, its search
+// index, the minifying of what is not minified yet, and its pack.
+func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]publish.File, EditionResult) {
+	opts, c, diags := b.opts, b.c, b.diags
+	view := programme.Edition(prog, ed.Participant)
+	packName := packName(prog.Title, ed.Name)
+	r := &render.Renderer{Prog: view, Theme: b.th, MD: b.md, Words: b.words, Edition: ed, Watch: opts.Watch}
+	if opts.Progress != nil {
+		name := "render " + ed.Name
+		r.Progress = func(done, total int) { b.tell(Progress{Step: name, Done: done, Total: total}) }
+	}
+	if !opts.Watch {
+		// Watch builds are for the author's eyes: the packs are for
+		// handing out, and `haven build` writes them.
+		r.Pack = packName + ".zip"
+	}
+	if b.mf != nil {
+		r.Minify = b.mf.Minify
+	}
+	if c != nil {
+		r.Cache = c.render
+		r.Key = func(p *programme.Page) string { return b.sig + "/" + p.Hash }
+		if c.written != nil && !opts.Check {
+			prefix := ed.Name + "/"
+			r.Fresh = func(o render.Output) {
+				if o.Minified == opts.Minify {
+					c.writeEarly(b.out, prefix+o.Path, o.Data)
+				}
+			}
+		}
+	}
+	var outputs []render.Output
+	b.step("render "+ed.Name, func() { outputs = r.Site(diags) })
+	er := EditionResult{Name: ed.Name, Pages: len(view.Pages)}
+	b.step("search "+ed.Name, func() {
+		index, _ := search.Assemble(r.Search)
+		for _, f := range index {
+			// Compact JSON already: minifying it would only cost time.
+			outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true})
+			er.SearchBytes += len(f.Data)
+		}
+	})
+	var files []publish.File
+	b.step("minify "+ed.Name, func() { files = collect("", outputs, b.mf, diags) })
+	for _, f := range files {
+		if r.Pack != "" && strings.EqualFold(f.Path, r.Pack) {
+			diags.Add(diag.Diagnostic{Pos: diag.Position{File: programme.ContentPrefix + f.Path}, Severity: diag.Error,
+				Message: fmt.Sprintf("content/%s has the name of the edition's offline pack, which haven writes there", f.Path),
+				Hint:    "rename the file"})
+			r.Pack = ""
+		}
+	}
+	if r.Pack != "" && !opts.Check && !diags.HasErrors() {
+		b.step("pack "+ed.Name, func() {
+			zipped, err := packEdition(packName, files, r.PackHome, b.mf)
+			if err != nil {
+				diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
+			}
+			files = append(files, publish.File{Path: r.Pack, Data: zipped})
+		})
+	}
+	if opts.Watch {
+		files = append(files, watchFiles(files)...)
+	}
+	return files, er
 }
 
 // WatchStatusFile is the file, at each edition's root, that pages opened

@@ -66,9 +66,14 @@ var steps = []struct {
 	{"parse", "reading the pages", 0.10},
 	{"model", "putting the programme together", 0.03},
 	{"theme", "loading the theme", 0.02},
-	{"render", "rendering", 0},
-	{"render facilitator", "writing the facilitator edition", 0.35},
-	{"render participant", "writing the participant edition", 0.35},
+	{"render facilitator", "writing the facilitator edition", 0.25},
+	{"search facilitator", "indexing the facilitator edition", 0.03},
+	{"minify facilitator", "minifying the facilitator edition", 0.02},
+	{"pack facilitator", "packing the facilitator edition", 0.05},
+	{"render participant", "writing the participant edition", 0.25},
+	{"search participant", "indexing the participant edition", 0.03},
+	{"minify participant", "minifying the participant edition", 0.02},
+	{"pack participant", "packing the participant edition", 0.05},
 	{"publish", "saving the site", 0.10},
 }
 
