@@ -3,6 +3,7 @@ package generator_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func BenchmarkBuild(b *testing.B) {
 			}
 			// Each step's share of the wall time, per build.
 			for name, d := range steps {
-				b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), "ms-"+name)
+				b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), "ms-"+strings.ReplaceAll(name, " ", "-"))
 			}
 		})
 	}

@@ -226,9 +226,15 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	step("model", func() { prog = programme.Build(cfg, parsed, assets, proj.Skipped, &diags) })
 	res.SourcePages = len(prog.Pages)
 
+	var mf *publish.Minifier
+	var minifyTemplate func(string, []byte) ([]byte, error)
+	if opts.Minify {
+		mf = publish.NewMinifier()
+		minifyTemplate = mf.Template
+	}
 	var th *theme.Theme
 	step("theme", func() {
-		th, err = theme.Load(themeFS, proj.Layouts, proj.Static, render.Funcs(words), &diags)
+		th, err = theme.Load(themeFS, proj.Layouts, proj.Static, render.Funcs(words), minifyTemplate, &diags)
 	})
 	if err != nil {
 		return nil, err
@@ -236,10 +242,6 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 
 	var files []publish.File
 	if !diags.HasErrors() {
-		var mf *publish.Minifier
-		if opts.Minify {
-			mf = publish.NewMinifier()
-		}
 		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
 			step: step, tell: tell, diags: &diags}
 		for _, ed := range eds {

@@ -38,3 +38,28 @@ func TestMinifyLeavesInputAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestSpaceActions: line breaks beside template actions become one space,
+// except inside <pre> and <textarea>, where white space is the content.
+func TestSpaceActions(t *testing.T) {
+	tests := map[string]string{
+		"<p>\n  {{.A}}\n</p>":                       "<p> {{.A}} </p>",
+		"<a>x</a> {{.B}}":                           "<a>x</a> {{.B}}",
+		"{{if .C}}\n\n{{end}}":                      "{{if .C}} {{end}}",
+		"<pre>\n{{.D}}\n</pre>\n{{.E}}":             "<pre>\n{{.D}}\n</pre> {{.E}}",
+		"<TEXTAREA x>\n{{.F}}\n</textarea>{{.G}}\n": "<TEXTAREA x>\n{{.F}}\n</textarea>{{.G}} ",
+		"<p>\nplain\n</p>":                          "<p>\nplain\n</p>",
+		"{{/* a\n comment */}}\n<p>":                "{{/* a\n comment */}} <p>",
+		"<prelude>\n{{.H}}":                         "<prelude> {{.H}}",
+		"{{ unclosed\n":                             "{{ unclosed\n",
+	}
+	for in, want := range tests {
+		got := spaceActions([]byte(in))
+		if string(got) != want {
+			t.Errorf("spaceActions(%q) = %q, want %q", in, got, want)
+		}
+		if cap(got) <= len(got) {
+			t.Errorf("spaceActions(%q) leaves no room for the byte past the end", in)
+		}
+	}
+}

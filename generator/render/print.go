@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"fmt"
 	"html"
 	"html/template"
 	"io"
@@ -146,8 +145,8 @@ func (r *Renderer) printPage(set printSet, title, backURL string, articles []str
 		diags.Errorf(diag.Position{File: "theme:layouts/print.html"}, "the print template failed for %s: %v", url, err)
 		return Output{}, false
 	}
-	minified := false
-	if r.Minify != nil {
+	minified := r.Minify != nil && r.Theme.Minified()
+	if r.Minify != nil && !minified {
 		if m, err := r.Minify(url, shell); err == nil && bytes.Contains(m, []byte(articlesMark)) {
 			shell, minified = m, true
 		}
@@ -255,17 +254,13 @@ func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error)
 		}
 		c.Materials = append(c.Materials, MaterialItem{Text: m.Text, Sessions: ss})
 	}
-	tmpl, ok := r.Theme.Layout("print")
-	if !ok {
-		return "", fmt.Errorf("no print template")
-	}
-	var out bytes.Buffer
-	out.Grow(len(body) + 4<<10)
-	if err := tmpl.ExecuteTemplate(&out, "print-article", &c); err != nil {
+	html, err := r.run("print", "print-article", &c, len(body)+4<<10)
+	if err != nil {
 		return "", err
 	}
-	html := out.Bytes()
-	if r.Minify != nil {
+	// Made of a minified layout and a minified body, when the layouts
+	// are minified.
+	if r.Minify != nil && !r.Theme.Minified() {
 		if m, err := r.Minify(set.url, html); err == nil {
 			html = m
 		}

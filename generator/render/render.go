@@ -287,11 +287,19 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		return res
 	}
 	res.body = body.Bytes()
+	whole := r.Minify != nil // minify the page whole
+	if r.Minify != nil && r.Theme.Minified() {
+		// The layouts are minified already: the Markdown is all that
+		// needs it, once, for the page and its print articles.
+		if m, err := r.Minify(p.URL, res.body); err == nil {
+			res.body, whole = m, false
+		}
+	}
 	res.search = search.Analyze(search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body})
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
-	d.Content = template.HTML(body.String()) // goldmark output: raw HTML omitted, URLs filtered
+	d.Content = template.HTML(res.body) // goldmark output: raw HTML omitted, URLs filtered
 	d.TOC = r.toc(p)
 	d.Breadcrumbs = r.breadcrumbs(p)
 	d.Prev, d.Next = r.crumb(p.URL, p.Prev), r.crumb(p.URL, p.Next)
@@ -346,8 +354,8 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	if kp, ok := p.Meta.Keys["slug"]; ok {
 		pos = kp
 	}
-	res.out, res.ok = Output{Path: p.URL, Data: data, Source: p.File(), Pos: pos}, true
-	if r.Minify != nil {
+	res.out, res.ok = Output{Path: p.URL, Data: data, Source: p.File(), Pos: pos, Minified: r.Minify != nil && !whole}, true
+	if whole {
 		if m, err := r.Minify(p.URL, data); err == nil {
 			res.out.Data, res.out.Minified = m, true
 		}
@@ -382,7 +390,8 @@ func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, 
 		diags.Errorf(diag.Position{File: programme.ContentPrefix + s.Dir + "/"}, "the section template failed: %v", err)
 		return Output{}, false
 	}
-	return Output{Path: s.URL, Data: data, Source: programme.ContentPrefix + s.Dir + "/"}, true
+	// All template: minified already when the layouts are.
+	return Output{Path: s.URL, Data: data, Source: programme.ContentPrefix + s.Dir + "/", Minified: r.Minify != nil && r.Theme.Minified()}, true
 }
 
 // EditionsPage renders the page at the output's root that links to each
@@ -418,14 +427,29 @@ func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {
 		}
 		d.Sidebar = sb
 	}
+	return r.run(kind, "base", d, len(d.Content)+len(d.Sidebar)+8<<10) // the shell of a page is under 8 KB
+}
+
+// run executes the template name of the layout for kind, into a buffer
+// of size bytes to start with. Should it fail, it runs the layout as
+// written, whose error names the line an author sees, rather than the
+// minified layout's.
+func (r *Renderer) run(kind, name string, d any, size int) ([]byte, error) {
 	tmpl, ok := r.Theme.Layout(kind)
 	if !ok {
 		return nil, fmt.Errorf("no %s template", kind)
 	}
 	var buf bytes.Buffer
-	buf.Grow(len(d.Content) + len(d.Sidebar) + 8<<10) // the shell of a page is under 8 KB
-	if err := tmpl.ExecuteTemplate(&buf, "base", d); err != nil {
-		return nil, err
+	buf.Grow(size)
+	err := tmpl.ExecuteTemplate(&buf, name, d)
+	if err == nil {
+		return buf.Bytes(), nil
 	}
-	return buf.Bytes(), nil
+	if plain, ok := r.Theme.Plain(kind); ok && plain != tmpl {
+		buf.Reset()
+		if perr := plain.ExecuteTemplate(&buf, name, d); perr != nil {
+			return nil, perr
+		}
+	}
+	return nil, err
 }

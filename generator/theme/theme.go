@@ -42,6 +42,9 @@ type File struct {
 // concurrent use.
 type Theme struct {
 	layouts map[string]*template.Template
+	// minified holds the layouts parsed from minified sources (see Load),
+	// when there are any.
+	minified map[string]*template.Template
 	// Static files in path order.
 	Static []File
 }
@@ -49,8 +52,13 @@ type Theme struct {
 // Load reads the default theme from fsys (rooted at the theme folder, with
 // layouts/ and static/ inside) and overlays the project's files. funcs are
 // the template functions the renderer provides.
-func Load(fsys fs.FS, layouts, static []source.File, funcs template.FuncMap, diags *diag.List) (*Theme, error) {
-	type src struct{ origin, text string }
+//
+// minify, when set, minifies a template's source (knowing its {{actions}}):
+// the layouts are then parsed a second time from minified sources, so that
+// pages come out of them minified but for what the page itself brings in,
+// and need not go through the minifier whole. Problems are reported at
+// the lines of the sources as written, from the first parse.
+func Load(fsys fs.FS, layouts, static []source.File, funcs template.FuncMap, minify func(name string, src []byte) ([]byte, error), diags *diag.List) (*Theme, error) {
 	files := map[string]src{}
 	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -75,43 +83,28 @@ func Load(fsys fs.FS, layouts, static []source.File, funcs template.FuncMap, dia
 		files[f.Path] = src{source.LayoutsDir + "/" + f.Path, string(f.Data)}
 	}
 
-	shared := template.New("").Funcs(funcs)
-	names := slices.Sorted(maps.Keys(files))
-	ok := true
-	for _, name := range names {
-		if !strings.HasPrefix(name, "_") {
-			continue
-		}
-		f := files[name]
-		if _, err := shared.New(f.origin).Parse(f.text); err != nil {
-			templateError(diags, f.origin, err)
-			ok = false
-		}
+	t := &Theme{}
+	if t.layouts, err = parseLayouts(files, funcs, diags); err != nil {
+		return nil, err
 	}
-	t := &Theme{layouts: map[string]*template.Template{}}
-	for _, kind := range Layouts {
-		f, found := files[kind+".html"]
-		if !found {
-			diags.Errorf(diag.Position{File: source.LayoutsDir + "/" + kind + ".html"}, "the theme has no %s.html template", kind)
-			ok = false
-			continue
+	if minify != nil && len(t.layouts) == len(Layouts) {
+		// The same sources minified. Should the minifier fail on one,
+		// or change it into something that no longer parses, the
+		// layouts as written serve.
+		small := map[string]src{}
+		for name, f := range files {
+			m, err := minify(name, []byte(f.text))
+			if err != nil {
+				small = nil
+				break
+			}
+			small[name] = src{f.origin, string(m)}
 		}
-		if !ok {
-			continue
+		if small != nil {
+			if m, err := parseLayouts(small, funcs, &diag.List{}); err == nil && len(m) == len(Layouts) {
+				t.minified = m
+			}
 		}
-		clone, err := shared.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := clone.New(f.origin).Parse(f.text); err != nil {
-			templateError(diags, f.origin, err)
-			continue
-		}
-		if clone.Lookup("base") == nil {
-			diags.Errorf(diag.Position{File: f.origin}, `no template defines "base" (the default theme's _base.html does)`)
-			continue
-		}
-		t.layouts[kind] = clone
 	}
 
 	staticFiles := map[string]File{}
@@ -139,6 +132,53 @@ func Load(fsys fs.FS, layouts, static []source.File, funcs template.FuncMap, dia
 	return t, nil
 }
 
+// src is a template's source and where it came from.
+type src struct{ origin, text string }
+
+// parseLayouts parses every layout with the shared templates (the files
+// whose names start with "_"), reporting problems; a layout with problems
+// is left out.
+func parseLayouts(files map[string]src, funcs template.FuncMap, diags *diag.List) (map[string]*template.Template, error) {
+	shared := template.New("").Funcs(funcs)
+	ok := true
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if !strings.HasPrefix(name, "_") {
+			continue
+		}
+		f := files[name]
+		if _, err := shared.New(f.origin).Parse(f.text); err != nil {
+			templateError(diags, f.origin, err)
+			ok = false
+		}
+	}
+	layouts := map[string]*template.Template{}
+	for _, kind := range Layouts {
+		f, found := files[kind+".html"]
+		if !found {
+			diags.Errorf(diag.Position{File: source.LayoutsDir + "/" + kind + ".html"}, "the theme has no %s.html template", kind)
+			ok = false
+			continue
+		}
+		if !ok {
+			continue
+		}
+		clone, err := shared.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.New(f.origin).Parse(f.text); err != nil {
+			templateError(diags, f.origin, err)
+			continue
+		}
+		if clone.Lookup("base") == nil {
+			diags.Errorf(diag.Position{File: f.origin}, `no template defines "base" (the default theme's _base.html does)`)
+			continue
+		}
+		layouts[kind] = clone
+	}
+	return layouts, nil
+}
+
 var templateLine = regexp.MustCompile(`^template: [^:]*:(\d+):(?:(\d+):)? ?`)
 
 // templateError reports a template parse error at its line.
@@ -156,7 +196,22 @@ func templateError(diags *diag.List, origin string, err error) {
 }
 
 // Layout returns the template set for a kind of page; execute its "base".
+// It is the minified set when there is one (see Minified).
 func (t *Theme) Layout(kind string) (*template.Template, bool) {
+	if tmpl, ok := t.minified[kind]; ok {
+		return tmpl, ok
+	}
 	tmpl, ok := t.layouts[kind]
 	return tmpl, ok
 }
+
+// Plain returns the template set for a kind of page as written: its
+// errors name the lines an author sees.
+func (t *Theme) Plain(kind string) (*template.Template, bool) {
+	tmpl, ok := t.layouts[kind]
+	return tmpl, ok
+}
+
+// Minified reports whether Layout gives templates parsed from minified
+// sources.
+func (t *Theme) Minified() bool { return t.minified != nil }
