@@ -240,6 +240,29 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		return nil, err
 	}
 
+	// A plain build writes each edition into the staging folder as soon
+	// as it is made, rather than holding the whole site in memory. Should
+	// the output folder refuse, the publish step meets the same refusal
+	// and reports it, after any problems in the content.
+	var stage *publish.Stage
+	var stageErr error
+	staged := 0 // files written into the staging folder
+	if c == nil && !opts.Force && !opts.Check && !diags.HasErrors() {
+		if release, err := publish.Lock(out); err == nil {
+			if stage, err = publish.Begin(out); err == nil {
+				defer func() {
+					if stage != nil {
+						stage.Abort()
+					}
+					release()
+				}()
+			} else {
+				stage = nil
+				release() // the publish step takes it again
+			}
+		}
+	}
+
 	var files []publish.File
 	if !diags.HasErrors() {
 		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
@@ -248,9 +271,16 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 			edFiles, er := eb.edition(prog, ed)
 			res.Pages += er.Pages
 			res.Editions = append(res.Editions, er)
-			for _, f := range edFiles {
-				files = append(files, publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data})
+			placed := make([]publish.File, len(edFiles))
+			for i, f := range edFiles {
+				placed[i] = publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data}
 			}
+			if stage != nil && stageErr == nil && !diags.HasErrors() {
+				step("write "+ed.Name, func() { stageErr = stage.Add(placed) })
+				staged += len(placed)
+				continue
+			}
+			files = append(files, placed...)
 		}
 		if len(eds) > 1 {
 			o, err := render.EditionsPage(th, words, prog, eds)
@@ -285,6 +315,19 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		return res, nil
 	}
 	step("publish", func() {
+		if stage != nil {
+			err = stageErr
+			if err == nil {
+				err = stage.Add(files)
+			}
+			if err == nil {
+				err = stage.Commit()
+			} else {
+				stage.Abort()
+			}
+			stage = nil
+			return
+		}
 		var release func()
 		if release, err = publish.Lock(out); err != nil {
 			return
@@ -308,7 +351,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Files = len(files)
+	res.Files = staged + len(files)
 	return res, nil
 }
 

@@ -70,11 +70,13 @@ var steps = []struct {
 	{"search facilitator", "indexing the facilitator edition", 0.03},
 	{"minify facilitator", "minifying the facilitator edition", 0.02},
 	{"pack facilitator", "packing the facilitator edition", 0.05},
+	{"write facilitator", "saving the facilitator edition", 0.04},
 	{"render participant", "writing the participant edition", 0.25},
 	{"search participant", "indexing the participant edition", 0.03},
 	{"minify participant", "minifying the participant edition", 0.02},
 	{"pack participant", "packing the participant edition", 0.05},
-	{"publish", "saving the site", 0.10},
+	{"write participant", "saving the participant edition", 0.04},
+	{"publish", "saving the site", 0.02},
 }
 
 func (p *progress) update(gp generator.Progress) {

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"haven/generator/work"
 )
 
 // ManifestName is the file in the output folder that lists every file haven
@@ -94,27 +96,88 @@ func within(p, dir string) bool {
 // out must be haven's own (it holds a manifest and nothing that is not in
 // it); otherwise Write refuses with a UsageError and touches nothing.
 func Write(out string, files []File) error {
+	st, err := Begin(out)
+	if err != nil {
+		return err
+	}
+	if err := st.Add(files); err != nil {
+		st.Abort()
+		return err
+	}
+	return st.Commit()
+}
+
+// Stage is a new site being written into a staging folder beside the
+// output folder, so that a build can write each part of the site as it is
+// made and hold less in memory. Nothing in the output folder changes until
+// Commit swaps the staging folder in; Abort removes it.
+type Stage struct {
+	out, parent, base, dir string
+	root                   *os.Root
+	paths                  []string
+}
+
+// Begin checks the output folder as Write does and makes the staging
+// folder.
+func Begin(out string) (*Stage, error) {
 	parent := filepath.Dir(out)
 	base := filepath.Base(out)
 	recoverOld(out, parent, base)
 	if err := checkOwned(out); err != nil {
-		return err
+		return nil, err
 	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %w", parent, err)
+		return nil, fmt.Errorf("cannot create %s: %w", parent, err)
 	}
 	removeLeftovers(parent, base)
 	staging, err := os.MkdirTemp(parent, "."+base+".haven-new-")
 	if err != nil {
-		return fmt.Errorf("cannot create the staging folder: %w", err)
+		return nil, fmt.Errorf("cannot create the staging folder: %w", err)
+	}
+	st := &Stage{out: out, parent: parent, base: base, dir: staging}
+	if err := st.open(); err != nil {
+		os.RemoveAll(staging)
+		return nil, err
+	}
+	return st, nil
+}
+
+func (st *Stage) open() error {
+	if err := os.Chmod(st.dir, 0o755); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(st.dir)
+	if err != nil {
+		return err
+	}
+	if err := root.WriteFile(stagingMarker, nil, 0o644); err != nil {
+		root.Close()
+		return fmt.Errorf("cannot write in the staging folder: %w", err)
+	}
+	st.root = root
+	return nil
+}
+
+// Abort removes the staging folder.
+func (st *Stage) Abort() {
+	st.root.Close()
+	os.RemoveAll(st.dir)
+}
+
+// Commit writes the manifest and swaps the staging folder in for the
+// output folder. On failure the staging folder is removed and the
+// previous site stays in place.
+func (st *Stage) Commit() error {
+	out, parent, base, staging := st.out, st.parent, st.base, st.dir
+	err := st.finish()
+	st.root.Close()
+	if err != nil {
+		os.RemoveAll(staging)
+		return err
 	}
 	suffix := strings.TrimPrefix(filepath.Base(staging), "."+base+".haven-new-")
 	old := filepath.Join(parent, "."+base+".haven-old-"+suffix)
 	trash := filepath.Join(parent, "."+base+".haven-trash-"+suffix)
-	if err := writeAll(staging, files); err != nil {
-		os.RemoveAll(staging)
-		return err
-	}
 	if _, err := os.Lstat(out); err == nil {
 		if err := exchange(staging, out); err == nil {
 			// The new site is in place; the previous one is in staging.
@@ -194,33 +257,44 @@ func removeLeftovers(parent, base string) {
 	}
 }
 
-func writeAll(staging string, files []File) error {
-	if err := os.Chmod(staging, 0o755); err != nil {
-		return err
-	}
-	root, err := os.OpenRoot(staging)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	if err := root.WriteFile(stagingMarker, nil, 0o644); err != nil {
-		return fmt.Errorf("cannot write in the staging folder: %w", err)
-	}
-	paths := make([]string, 0, len(files)+1)
+// Add writes files into the staging folder, several at once.
+func (st *Stage) Add(files []File) error {
 	for _, f := range files {
 		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
 			return fmt.Errorf("refusing to write %q: not a plain path inside the site", f.Path)
 		}
-		if dir := path.Dir(f.Path); dir != "." {
-			if err := root.MkdirAll(dir, 0o755); err != nil {
+	}
+	// Folders first, one by one; then the files in parallel.
+	dirs := map[string]bool{}
+	for _, f := range files {
+		if dir := path.Dir(f.Path); dir != "." && !dirs[dir] {
+			dirs[dir] = true
+			if err := st.root.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("cannot create %s: %w", dir, err)
 			}
 		}
-		if err := root.WriteFile(f.Path, f.Data, 0o644); err != nil {
-			return fmt.Errorf("cannot write %s: %w", f.Path, err)
-		}
-		paths = append(paths, f.Path)
 	}
+	errs := make([]error, len(files))
+	work.Each(len(files), func(i int) {
+		if err := st.root.WriteFile(files[i].Path, files[i].Data, 0o644); err != nil {
+			errs[i] = fmt.Errorf("cannot write %s: %w", files[i].Path, err)
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err // the first, in path order: the rest are most likely the same
+		}
+	}
+	for _, f := range files {
+		st.paths = append(st.paths, f.Path)
+	}
+	return nil
+}
+
+// finish writes the manifest and removes the marker of an unfinished
+// staging folder.
+func (st *Stage) finish() error {
+	paths := slices.Clone(st.paths)
 	slices.Sort(paths)
 	var m bytes.Buffer
 	m.WriteString(manifestHeader)
@@ -228,10 +302,10 @@ func writeAll(staging string, files []File) error {
 		m.WriteString(p)
 		m.WriteByte('\n')
 	}
-	if err := root.WriteFile(ManifestName, m.Bytes(), 0o644); err != nil {
+	if err := st.root.WriteFile(ManifestName, m.Bytes(), 0o644); err != nil {
 		return err
 	}
-	return root.Remove(stagingMarker)
+	return st.root.Remove(stagingMarker)
 }
 
 // checkOwned refuses an existing output folder that haven did not write:
