@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,6 +85,12 @@ func run(sizeList string, runs int, tmp string) error {
 	} else if v, err := exec.Command(hugo, "version").Output(); err == nil {
 		fmt.Printf("hugo: %s", v)
 	}
+	type sized struct {
+		n       int
+		names   []string
+		results []result
+	}
+	var all []sized
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -118,18 +125,23 @@ func run(sizeList string, runs int, tmp string) error {
 		}
 		results := make([]result, len(rows))
 		for i, r := range rows {
-			var all []result
+			var runsOf []result
 			for k := range runs {
 				o := filepath.Join(tmp, fmt.Sprintf("out-%d-%d-%d", n, i, k))
 				res, err := measure(r.cmd(o), o)
 				if err != nil {
 					return fmt.Errorf("%s on %d sessions: %w", r.name, n, err)
 				}
-				all = append(all, res)
+				runsOf = append(runsOf, res)
 				os.RemoveAll(o)
 			}
-			results[i] = median(all)
+			results[i] = median(runsOf)
 		}
+		var names []string
+		for _, r := range rows {
+			names = append(names, r.name)
+		}
+		all = append(all, sized{n, names, results})
 		fmt.Printf("\n%d sessions:\n", n)
 		w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(w, "build\twall\tCPU\tpeak memory\toutput\twall / hugo\twall / floor\t")
@@ -146,6 +158,25 @@ func run(sizeList string, runs int, tmp string) error {
 			}
 			fmt.Fprintf(w, "%s\t%v\t%v\t%d MiB\t%.1f MB\t%s\t%.2f\t\n", r.name, res.wall.Round(time.Millisecond), res.cpu.Round(time.Millisecond),
 				res.peak>>20, float64(res.size)/1e6, vsHugo, float64(res.wall)/float64(floorWall))
+		}
+		w.Flush()
+	}
+	if len(all) > 1 {
+		// How cost grows with the programme: time ~ n^k, and the same for
+		// the output, from the smallest size to the largest.
+		a, b := all[0], all[len(all)-1]
+		fmt.Printf("\ngrowth from %d to %d sessions (exponent k of n^k):\n", a.n, b.n)
+		w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(w, "build\twall\tCPU\tpeak memory\toutput\t")
+		k := func(x, y int64) string {
+			if x <= 0 || y <= 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.2f", math.Log(float64(y)/float64(x))/math.Log(float64(b.n)/float64(a.n)))
+		}
+		for i, name := range a.names {
+			ra, rb := a.results[i], b.results[i]
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t\n", name, k(int64(ra.wall), int64(rb.wall)), k(int64(ra.cpu), int64(rb.cpu)), k(ra.peak, rb.peak), k(ra.size, rb.size))
 		}
 		w.Flush()
 	}
