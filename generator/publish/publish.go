@@ -171,6 +171,11 @@ func (st *Stage) Commit() error {
 	out, parent, base, staging := st.out, st.parent, st.base, st.dir
 	err := st.finish()
 	st.root.Close()
+	if err == nil {
+		// Again: someone may have put a file in the output folder while
+		// the site was being made.
+		err = checkOwned(out)
+	}
 	if err != nil {
 		os.RemoveAll(staging)
 		return err

@@ -199,3 +199,36 @@ func TestUpdateListsNewFilesFirst(t *testing.T) {
 		t.Error("new.html was written but is not listed")
 	}
 }
+
+// TestStageChecksAgainBeforeSwapping: a build writes into its staging
+// folder for a while; a file someone puts in the output folder meanwhile
+// makes the swap stop, and the file stays.
+func TestStageChecksAgainBeforeSwapping(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if err := Write(out, []File{{"index.html", []byte("one")}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Begin(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Add([]File{{"index.html", []byte("two")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ue *UsageError
+	if err := st.Commit(); !errors.As(err, &ue) {
+		t.Fatalf("Commit = %v, want a refusal", err)
+	}
+	if got := read(t, filepath.Join(out, "notes.txt")); got != "mine" {
+		t.Errorf("notes.txt = %q", got)
+	}
+	if got := read(t, filepath.Join(out, "index.html")); got != "one" {
+		t.Errorf("index.html = %q, want the previous site's", got)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+		t.Errorf("staging folder left behind: %v", entries)
+	}
+}
