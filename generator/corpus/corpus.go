@@ -70,6 +70,14 @@ func Write(dir string, n int, seed uint64) error {
 	return nil
 }
 
+// Session returns the text of session s of module m as Write writes it
+// for seed, frontmatter included: one page's worth of input for the
+// benchmarks of a single stage.
+func Session(m, s int, seed uint64) string {
+	g := gen{rand.New(rand.NewPCG(seed, uint64(m)<<32|uint64(s)))}
+	return g.session(m, s)
+}
+
 func (g gen) session(m, s int) string {
 	acts := 5 + g.r.IntN(4)
 	durs := make([]int, acts)

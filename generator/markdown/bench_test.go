@@ -3,8 +3,6 @@ package markdown
 import (
 	"bytes"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"haven/generator/corpus"
@@ -17,14 +15,7 @@ import (
 //
 //	go test ./generator/markdown -run '^$' -bench Markdown
 func BenchmarkMarkdown(b *testing.B) {
-	dir := b.TempDir()
-	if err := corpus.Write(dir, 1, 1); err != nil {
-		b.Fatal(err)
-	}
-	text, err := os.ReadFile(filepath.Join(dir, "content", "001-module-1", "001-session-1-1.md"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	text := []byte(corpus.Session(1, 1, 1))
 	_, body, _ := bytes.Cut(text[4:], []byte("\n---\n")) // after the frontmatter
 	m := New(Options{})
 	at := func(int) diag.Position { return diag.Position{File: "s.md"} }

@@ -1,8 +1,6 @@
 package meta
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"haven/generator/corpus"
@@ -14,14 +12,7 @@ import (
 //
 //	go test ./generator/meta -run '^$' -bench Frontmatter
 func BenchmarkFrontmatter(b *testing.B) {
-	dir := b.TempDir()
-	if err := corpus.Write(dir, 1, 1); err != nil {
-		b.Fatal(err)
-	}
-	text, err := os.ReadFile(filepath.Join(dir, "content", "001-module-1", "001-session-1-1.md"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	text := []byte(corpus.Session(1, 1, 1))
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {

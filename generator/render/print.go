@@ -176,14 +176,12 @@ func (r *Renderer) printPage(set printSet, title, backURL string, articles []str
 // and relative addresses are made relative to set's page. Under haven
 // watch it is cached with the page.
 func (r *Renderer) relocated(article string, byAnchor map[string]string, set printSet, p *programme.Page) (string, error) {
-	var name, key string
-	if r.Cache != nil && r.Key != nil {
-		name, key = r.Edition.Name+"/"+set.url+"/"+p.Source, r.Key(p)
-		if html, ok := r.Cache.article(name, key); ok {
-			return html, nil
-		}
-	}
-	b, err := rewriteHTML([]byte(article), false, func(attr, val string) (string, bool) {
+	return r.cachedArticle(set, p, func() ([]byte, error) { return relocate(article, byAnchor, set) })
+}
+
+// relocate does relocated's work.
+func relocate(article string, byAnchor map[string]string, set printSet) ([]byte, error) {
+	return rewriteHTML([]byte(article), false, func(attr, val string) (string, bool) {
 		if attr != "href" && attr != "src" || val == "" || programme.Scheme(val) != "" || val[0] == '/' {
 			return "", false
 		}
@@ -213,30 +211,40 @@ func (r *Renderer) relocated(article string, byAnchor map[string]string, set pri
 		}
 		return out, true
 	})
-	if err != nil {
-		return "", err
-	}
-	if name != "" {
-		r.Cache.keepArticle(name, key, string(b))
-	}
-	return string(b), nil
 }
 
 // printArticle renders one page's article for a print page, minified when
 // the build minifies; under haven watch it is cached with the page.
 func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error) {
-	var name, key string
-	if r.Cache != nil && r.Key != nil {
-		name, key = r.Edition.Name+"/"+set.url+"/"+p.Source, r.Key(p)
-		if html, ok := r.Cache.article(name, key); ok {
-			return html, nil
-		}
+	return r.cachedArticle(set, p, func() ([]byte, error) { return r.renderArticle(set, p) })
+}
+
+// cachedArticle returns page p's article on the print page of set, made by
+// build unless haven watch's cache holds it from an earlier build.
+func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() ([]byte, error)) (string, error) {
+	if r.Cache == nil || r.Key == nil {
+		b, err := build()
+		return string(b), err
 	}
+	name, key := r.Edition.Name+"/"+set.url+"/"+p.Source, r.Key(p)
+	if html, ok := r.Cache.article(name, key); ok {
+		return html, nil
+	}
+	b, err := build()
+	if err != nil {
+		return "", err
+	}
+	r.Cache.keepArticle(name, key, string(b))
+	return string(b), nil
+}
+
+// renderArticle does printArticle's work.
+func (r *Renderer) renderArticle(set printSet, p *programme.Page) ([]byte, error) {
 	pd := r.pages[p]
 	anchor := set.anchors[p.URL]
 	body, err := set.rewrite(p.URL, anchor, r.bodies[p])
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	c := *pd
 	c.Content = template.HTML(body)
@@ -256,7 +264,7 @@ func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error)
 	}
 	html, err := r.run("print", "print-article", &c, len(body)+4<<10)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	// Made of a minified layout and a minified body, when the layouts
 	// are minified.
@@ -265,10 +273,7 @@ func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error)
 			html = m
 		}
 	}
-	if name != "" {
-		r.Cache.keepArticle(name, key, string(html))
-	}
-	return string(html), nil
+	return html, nil
 }
 
 // link rewrites a URL written on the page at pageURL (whose article is
