@@ -13,7 +13,9 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -268,19 +270,23 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
 			step: step, tell: tell, diags: &diags}
 		for _, ed := range eds {
-			edFiles, er := eb.edition(prog, ed)
+			eb.stage = nil
+			if stage != nil && stageErr == nil && !diags.HasErrors() && !opts.Watch {
+				// Written as made. (A watch build's status file names
+				// a hash of every file, so it keeps them.)
+				eb.stage = stage
+			}
+			edFiles, er, err := eb.edition(prog, ed)
 			res.Pages += er.Pages
 			res.Editions = append(res.Editions, er)
-			placed := make([]publish.File, len(edFiles))
-			for i, f := range edFiles {
-				placed[i] = publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data}
-			}
-			if stage != nil && stageErr == nil && !diags.HasErrors() {
-				step("write "+ed.Name, func() { stageErr = stage.Add(placed) })
-				staged += len(placed)
+			if eb.stage != nil {
+				stageErr = err
+				staged += len(edFiles)
 				continue
 			}
-			files = append(files, placed...)
+			for _, f := range edFiles {
+				files = append(files, publish.File{Path: ed.Name + "/" + f.Path, Data: f.Data})
+			}
 		}
 		if len(eds) > 1 {
 			o, err := render.EditionsPage(th, words, prog, eds)
@@ -368,12 +374,17 @@ type editionBuild struct {
 	step  func(string, func())
 	tell  func(Progress)
 	diags *diag.List
+	// stage, when set, takes the edition's files as they are made (see
+	// sink): edition then returns them without their bytes.
+	stage *publish.Stage
 }
 
 // edition renders one edition of the programme into its files (paths
 // relative to the edition's folder), as named steps: its pages, its search
-// index, the minifying of what is not minified yet, and its pack.
-func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]publish.File, EditionResult) {
+// index, the minifying of what is not minified yet, and its pack. With a
+// stage, each file is written into it as soon as it is made, and the error
+// is the first that writing met.
+func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]publish.File, EditionResult, error) {
 	opts, c, diags := b.opts, b.c, b.diags
 	view := programme.Edition(prog, ed.Participant)
 	packName := packName(prog.Title, ed.Name)
@@ -390,7 +401,14 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	if b.mf != nil {
 		r.Minify = b.mf.Minify
 	}
-	if c != nil {
+	var sk *sink
+	if b.stage != nil {
+		sk = &sink{stage: b.stage, prefix: ed.Name + "/", mf: b.mf}
+		if r.Pack != "" {
+			sk.pack = &pack.Builder{}
+		}
+		r.Emit = sk.put
+	} else if c != nil {
 		r.Cache = c.render
 		r.Key = func(p *programme.Page) string { return b.sig + "/" + p.Hash }
 		if c.written != nil && !opts.Check {
@@ -409,8 +427,13 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 		index, _ := search.Assemble(r.Search)
 		for _, f := range index {
 			// Compact JSON already: minifying it would only cost time.
-			outputs = append(outputs, render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true})
+			o := render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true}
 			er.SearchBytes += len(f.Data)
+			if sk != nil {
+				sk.put(o)
+				o.Data = nil
+			}
+			outputs = append(outputs, o)
 		}
 	})
 	var files []publish.File
@@ -423,11 +446,28 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 			r.Pack = ""
 		}
 	}
+	if sk != nil {
+		sk.report(diags)
+	}
 	if r.Pack != "" && !opts.Check && !diags.HasErrors() {
 		b.step("pack "+ed.Name, func() {
-			zipped, err := packEdition(packName, files, r.PackHome, b.mf)
+			var zipped []byte
+			var err error
+			if sk != nil && sk.err != nil {
+				return // the build fails with the write error
+			}
+			if sk != nil {
+				zipped, err = sk.zip(packName, r.PackHome)
+			} else {
+				zipped, err = packEdition(packName, files, r.PackHome, b.mf)
+			}
 			if err != nil {
 				diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
+				return
+			}
+			if sk != nil {
+				sk.put(render.Output{Path: r.Pack, Data: zipped, Minified: true})
+				zipped = nil
 			}
 			files = append(files, publish.File{Path: r.Pack, Data: zipped})
 		})
@@ -435,7 +475,97 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	if opts.Watch {
 		files = append(files, watchFiles(files)...)
 	}
-	return files, er
+	if sk != nil {
+		return files, er, sk.err
+	}
+	return files, er, nil
+}
+
+// sink writes an edition's files into the staging folder as they are made
+// (from several goroutines at once), minifying what is not minified yet,
+// and compresses each into the edition's pack, so that a build holds
+// neither the edition nor its pack whole.
+type sink struct {
+	stage  *publish.Stage
+	prefix string // the edition's folder, with its slash
+	mf     *publish.Minifier
+	pack   *pack.Builder // nil for no pack
+
+	mu    sync.Mutex
+	err   error           // the first write or pack error
+	warns []minifyProblem // files copied as they are
+	home  []byte          // the home page, for a pack without PackHome
+}
+
+type minifyProblem struct {
+	o   render.Output
+	err error
+}
+
+func (s *sink) put(o render.Output) {
+	data := o.Data
+	if s.mf != nil && !o.Minified {
+		if m, err := minifyFile(s.mf, o.Path, data); err != nil {
+			s.mu.Lock()
+			s.warns = append(s.warns, minifyProblem{o, err})
+			s.mu.Unlock()
+		} else {
+			data = m
+		}
+	}
+	s.mu.Lock()
+	failed := s.err != nil
+	s.mu.Unlock()
+	if failed {
+		return // the build stops at the first failure; the rest is moot
+	}
+	err := s.stage.Put(s.prefix+o.Path, data)
+	if err == nil && s.pack != nil {
+		if o.Path == "index.html" {
+			// The pack holds its own home page (see zip).
+			s.mu.Lock()
+			s.home = data
+			s.mu.Unlock()
+		} else {
+			err = s.pack.Add(o.Path, data)
+		}
+	}
+	if err != nil {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = err
+		}
+		s.mu.Unlock()
+	}
+}
+
+// report adds the files that could not be minified to diags, in path order.
+func (s *sink) report(diags *diag.List) {
+	slices.SortFunc(s.warns, func(a, b minifyProblem) int { return strings.Compare(a.o.Path, b.o.Path) })
+	for _, w := range s.warns {
+		diags.Add(minifyWarning(w.o, w.err))
+	}
+	s.warns = nil
+}
+
+// zip finishes the pack, with home (minified) as its home page: the one
+// without the link to the pack, which it cannot contain.
+func (s *sink) zip(name string, home []byte) ([]byte, error) {
+	if home == nil {
+		home = s.home
+	} else if s.mf != nil {
+		m, err := s.mf.Minify("index.html", home)
+		if err != nil {
+			return nil, err
+		}
+		home = m
+	}
+	if home != nil {
+		if err := s.pack.Add("index.html", home); err != nil {
+			return nil, err
+		}
+	}
+	return s.pack.Zip(name)
 }
 
 // WatchStatusFile is the file, at each edition's root, that pages opened
@@ -629,15 +759,10 @@ func collect(prefix string, outputs []render.Output, mf *publish.Minifier, diags
 	work.Each(len(keep), func(i int) {
 		o := keep[i]
 		files[i] = publish.File{Path: prefix + o.Path, Data: o.Data}
-		if mf == nil || o.Minified {
-			return
+		if mf == nil || o.Minified || o.Data == nil {
+			return // nil: written already, by a sink
 		}
-		defer func() {
-			if v := recover(); v != nil {
-				errs[i] = fmt.Errorf("the minifier failed (%v)", v)
-			}
-		}()
-		if m, err := mf.Minify(o.Path, o.Data); err != nil {
+		if m, err := minifyFile(mf, o.Path, o.Data); err != nil {
 			errs[i] = err
 		} else {
 			files[i].Data = m
@@ -645,11 +770,25 @@ func collect(prefix string, outputs []render.Output, mf *publish.Minifier, diags
 	})
 	for i, err := range errs {
 		if err != nil {
-			diags.Add(diag.Diagnostic{Pos: diag.Position{File: keep[i].Source}, Severity: diag.Warning,
-				Message: fmt.Sprintf("could not minify %s, so it is copied as it is: %v", keep[i].Path, err)})
+			diags.Add(minifyWarning(keep[i], err))
 		}
 	}
 	return files
+}
+
+// minifyFile minifies one file; a panic in the minifier is an error.
+func minifyFile(mf *publish.Minifier, name string, data []byte) (out []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, fmt.Errorf("the minifier failed (%v)", v)
+		}
+	}()
+	return mf.Minify(name, data)
+}
+
+func minifyWarning(o render.Output, err error) diag.Diagnostic {
+	return diag.Diagnostic{Pos: diag.Position{File: o.Source}, Severity: diag.Warning,
+		Message: fmt.Sprintf("could not minify %s, so it is copied as it is: %v", o.Path, err)}
 }
 
 // skipOutput keeps the loader out of the output folder and haven's staging

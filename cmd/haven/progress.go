@@ -66,16 +66,14 @@ var steps = []struct {
 	{"parse", "reading the pages", 0.10},
 	{"model", "putting the programme together", 0.03},
 	{"theme", "loading the theme", 0.02},
-	{"render facilitator", "writing the facilitator edition", 0.25},
+	{"render facilitator", "writing the facilitator edition", 0.29},
 	{"search facilitator", "indexing the facilitator edition", 0.03},
 	{"minify facilitator", "minifying the facilitator edition", 0.02},
 	{"pack facilitator", "packing the facilitator edition", 0.05},
-	{"write facilitator", "saving the facilitator edition", 0.04},
-	{"render participant", "writing the participant edition", 0.25},
+	{"render participant", "writing the participant edition", 0.29},
 	{"search participant", "indexing the participant edition", 0.03},
 	{"minify participant", "minifying the participant edition", 0.02},
 	{"pack participant", "packing the participant edition", 0.05},
-	{"write participant", "saving the participant edition", 0.04},
 	{"publish", "saving the site", 0.02},
 }
 

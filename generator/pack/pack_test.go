@@ -3,8 +3,10 @@ package pack
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -45,5 +47,40 @@ func TestZipDeterministicAndComplete(t *testing.T) {
 	want := "prog-facilitator/ prog-facilitator/a/ prog-facilitator/a/b/ prog-facilitator/a/b/c.html prog-facilitator/a/x.css prog-facilitator/index.html"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("entries:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestBuilderAsZip: files added one by one, from several goroutines and in
+// any order, make the same bytes as Zip over the whole list.
+func TestBuilderAsZip(t *testing.T) {
+	var files []File
+	for i := range 200 {
+		files = append(files, File{Path: fmt.Sprintf("m%d/p%03d.html", i%7, i), Data: bytes.Repeat([]byte(fmt.Sprintf("<p>page %d</p>", i)), i+1)})
+	}
+	want, err := Zip("prog-participant", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Builder
+	var wg sync.WaitGroup
+	for i := range files {
+		f := files[len(files)-1-i]
+		wg.Go(func() {
+			if err := b.Add(f.Path, f.Data); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := b.Zip("prog-participant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("a pack built file by file differs from one built from the list")
+	}
+	b.Add(files[3].Path, []byte("again"))
+	if _, err := b.Zip("prog-participant"); err == nil || !strings.Contains(err.Error(), files[3].Path) {
+		t.Errorf("two files with one path: got %v, want an error naming the path", err)
 	}
 }

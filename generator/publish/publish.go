@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"haven/generator/work"
 )
@@ -114,7 +115,9 @@ func Write(out string, files []File) error {
 type Stage struct {
 	out, parent, base, dir string
 	root                   *os.Root
+	mu                     sync.Mutex // guards paths and dirs
 	paths                  []string
+	dirs                   map[string]bool // folders made by Put
 }
 
 // Begin checks the output folder as Write does and makes the staging
@@ -134,7 +137,7 @@ func Begin(out string) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the staging folder: %w", err)
 	}
-	st := &Stage{out: out, parent: parent, base: base, dir: staging}
+	st := &Stage{out: out, parent: parent, base: base, dir: staging, dirs: map[string]bool{}}
 	if err := st.open(); err != nil {
 		os.RemoveAll(staging)
 		return nil, err
@@ -265,8 +268,8 @@ func removeLeftovers(parent, base string) {
 // Add writes files into the staging folder, several at once.
 func (st *Stage) Add(files []File) error {
 	for _, f := range files {
-		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
-			return fmt.Errorf("refusing to write %q: not a plain path inside the site", f.Path)
+		if err := stagePath(f.Path); err != nil {
+			return err
 		}
 	}
 	// Folders first, one by one; then the files in parallel.
@@ -290,8 +293,45 @@ func (st *Stage) Add(files []File) error {
 			return err // the first, in path order: the rest are most likely the same
 		}
 	}
+	st.mu.Lock()
 	for _, f := range files {
 		st.paths = append(st.paths, f.Path)
+	}
+	st.mu.Unlock()
+	return nil
+}
+
+// Put writes one file into the staging folder as soon as it is made. It is
+// safe for concurrent use, with itself and with Add.
+func (st *Stage) Put(rel string, data []byte) error {
+	if err := stagePath(rel); err != nil {
+		return err
+	}
+	if dir := path.Dir(rel); dir != "." {
+		st.mu.Lock()
+		made := st.dirs[dir]
+		st.mu.Unlock()
+		if !made {
+			if err := st.root.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("cannot create %s: %w", dir, err)
+			}
+			st.mu.Lock()
+			st.dirs[dir] = true
+			st.mu.Unlock()
+		}
+	}
+	if err := st.root.WriteFile(rel, data, 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %w", rel, err)
+	}
+	st.mu.Lock()
+	st.paths = append(st.paths, rel)
+	st.mu.Unlock()
+	return nil
+}
+
+func stagePath(rel string) error {
+	if !fs.ValidPath(rel) || rel == ManifestName {
+		return fmt.Errorf("refusing to write %q: not a plain path inside the site", rel)
 	}
 	return nil
 }

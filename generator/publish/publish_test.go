@@ -2,9 +2,12 @@ package publish
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -230,5 +233,40 @@ func TestStageChecksAgainBeforeSwapping(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
 		t.Errorf("staging folder left behind: %v", entries)
+	}
+}
+
+// TestStagePutConcurrently: files put one at a time from many goroutines,
+// into folders none of them made yet, all land, and the manifest lists each.
+func TestStagePutConcurrently(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	st, err := Begin(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 300 {
+		wg.Go(func() {
+			if err := st.Put(fmt.Sprintf("ed/m%d/deep/p%d.html", i%5, i), []byte(strconv.Itoa(i))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := st.Put("../escape.html", nil); err == nil {
+		t.Error("Put wrote outside the site")
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	manifest := read(t, filepath.Join(out, ManifestName))
+	for i := range 300 {
+		name := fmt.Sprintf("ed/m%d/deep/p%d.html", i%5, i)
+		if got := read(t, filepath.Join(out, filepath.FromSlash(name))); got != strconv.Itoa(i) {
+			t.Errorf("%s = %q", name, got)
+		}
+		if !strings.Contains(manifest, name+"\n") {
+			t.Errorf("the manifest does not list %s", name)
+		}
 	}
 }

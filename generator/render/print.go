@@ -52,24 +52,16 @@ func (r *Renderer) printSet(url string, pages []*programme.Page) printSet {
 }
 
 // prints renders the print page of every module and of the whole
-// programme. Each page's article is rendered once, for the programme's
-// print page, which holds every page; a module's print page takes its
+// programme. Each page's article was rendered once, with the page (see
+// Site), for the programme's print page, which holds every page; a module's print page takes its
 // pages' articles from there with their links relocated, which costs a
-// scan of the article instead of a template and the minifier.
-func (r *Renderer) prints(diags *diag.List) []Output {
+// scan of the article instead of a template and the minifier. Each print
+// page goes to add as soon as it is made.
+func (r *Renderer) prints(diags *diag.List, add func(Output)) {
 	whole := r.printSet(PrintFile, r.Prog.Pages)
 	articles := make([]string, len(whole.pages))
-	errs := make([]error, len(whole.pages))
-	work.Each(len(whole.pages), func(i int) { articles[i], errs[i] = r.printArticle(whole, whole.pages[i]) })
-	for i, err := range errs {
-		if err != nil {
-			diags.Errorf(diag.Position{File: whole.pages[i].File()}, "cannot place this page on the print page %s: %v", whole.url, err)
-			return nil
-		}
-	}
-	article := make(map[*programme.Page]string, len(whole.pages))
 	for i, p := range whole.pages {
-		article[p] = articles[i]
+		articles[i] = r.pages[p]
 	}
 
 	type module struct {
@@ -99,28 +91,27 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	for u, a := range whole.anchors {
 		byAnchor[a] = u
 	}
-	errs = make([]error, len(jobs))
+	errs := make([]error, len(jobs))
 	work.Each(len(jobs), func(k int) {
 		m, p := jobs[k].m, jobs[k].m.set.pages[jobs[k].i]
-		m.articles[jobs[k].i], errs[k] = r.relocated(article[p], byAnchor, m.set, p)
+		m.articles[jobs[k].i], errs[k] = r.relocated(r.pages[p], byAnchor, m.set, p)
 	})
 	for k, err := range errs {
 		if err != nil {
 			diags.Errorf(diag.Position{File: jobs[k].m.set.pages[jobs[k].i].File()}, "cannot place this page on the print page %s: %v", jobs[k].m.set.url, err)
-			return nil
+			return
 		}
 	}
 
-	var out []Output
 	for _, m := range modules {
 		if o, ok := r.printPage(m.set, m.title, m.back, m.articles, diags); ok {
-			out = append(out, o)
+			add(o)
 		}
+		m.articles = nil
 	}
 	if o, ok := r.printPage(whole, r.Prog.Title, "index.html", articles, diags); ok {
-		out = append(out, o)
+		add(o)
 	}
-	return out
 }
 
 // articlesMark stands in a print page's shell for its articles, so that the
@@ -137,7 +128,7 @@ func (r *Renderer) printPage(set printSet, title, backURL string, articles []str
 	d.Nav = nil
 	d.BackURL = programme.RelURL(url, backURL)
 	for _, p := range set.pages {
-		d.PrintPages = append(d.PrintPages, &PageData{Title: r.pages[p].Title, Anchor: set.anchors[p.URL]})
+		d.PrintPages = append(d.PrintPages, &PageData{Title: p.Title(), Anchor: set.anchors[p.URL]})
 	}
 	d.PrintArticles = template.HTML(articlesMark)
 	shell, err := r.execute("print", d)
@@ -213,10 +204,11 @@ func relocate(article string, byAnchor map[string]string, set printSet) ([]byte,
 	})
 }
 
-// printArticle renders one page's article for a print page, minified when
-// the build minifies; under haven watch it is cached with the page.
-func (r *Renderer) printArticle(set printSet, p *programme.Page) (string, error) {
-	return r.cachedArticle(set, p, func() ([]byte, error) { return r.renderArticle(set, p) })
+// printArticle renders one page's article for a print page, from the
+// page's data and Markdown HTML, minified when the build minifies; under
+// haven watch it is cached with the page.
+func (r *Renderer) printArticle(set printSet, p *programme.Page, pd *PageData, body []byte) (string, error) {
+	return r.cachedArticle(set, p, func() ([]byte, error) { return r.renderArticle(set, p, pd, body) })
 }
 
 // cachedArticle returns page p's article on the print page of set, made by
@@ -239,10 +231,9 @@ func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() (
 }
 
 // renderArticle does printArticle's work.
-func (r *Renderer) renderArticle(set printSet, p *programme.Page) ([]byte, error) {
-	pd := r.pages[p]
+func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, body []byte) ([]byte, error) {
 	anchor := set.anchors[p.URL]
-	body, err := set.rewrite(p.URL, anchor, r.bodies[p])
+	body, err := set.rewrite(p.URL, anchor, body)
 	if err != nil {
 		return nil, err
 	}

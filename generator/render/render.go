@@ -137,6 +137,11 @@ type Renderer struct {
 	// the slower whole-site files: haven watch writes it at once, so that
 	// the page an author just saved is updated first.
 	Fresh func(Output)
+	// Emit, when set, takes each file as soon as it is made, from several
+	// goroutines at once; Site then returns its files without their bytes
+	// (Data nil), so that a build that writes files as they come holds no
+	// more of the site than it must. Not for use with Cache.
+	Emit func(Output)
 
 	// Search collects, as pages are rendered, what each brings to the
 	// search index.
@@ -152,10 +157,9 @@ type Renderer struct {
 	navMu    sync.Mutex
 	navCache map[navKey]string
 
-	// pages and bodies keep each rendered page's data and Markdown HTML
-	// for the print pages.
-	pages  map[*programme.Page]*PageData
-	bodies map[*programme.Page][]byte
+	// pages holds each rendered page's article for the programme's print
+	// page.
+	pages map[*programme.Page]string
 }
 
 // SessionPart is one list of a session (outcomes, materials, preparation)
@@ -196,14 +200,20 @@ func Funcs(w *theme.Words) template.FuncMap {
 
 // Site renders every file of the site.
 func (r *Renderer) Site(diags *diag.List) []Output {
-	r.pages = map[*programme.Page]*PageData{}
-	r.bodies = map[*programme.Page][]byte{}
+	r.pages = map[*programme.Page]string{}
 	r.navCache = map[navKey]string{}
 	var out []Output
+	// Every page's article for the programme's print page is made with
+	// the page, while its data is at hand.
+	whole := printSet{url: PrintFile, pages: r.Prog.Pages, anchors: map[string]string{}}
+	for _, p := range r.Prog.Pages {
+		whole.anchors[p.URL] = anchorFor(p.URL)
+	}
 	// Pages render in parallel; each writes only its own slot, and the
 	// slots are gathered in reading order.
 	results := make([]pageResult, len(r.Prog.Pages))
 	fresh := make([]bool, len(results))
+	articles := make([]string, len(results))
 	var rendered atomic.Int64
 	work.Each(len(results), func(i int) {
 		if r.Progress != nil {
@@ -212,15 +222,33 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 		p := r.Prog.Pages[i]
 		if r.Cache == nil || r.Key == nil {
 			results[i], fresh[i] = r.page(p), true
+		} else {
+			name, key := r.Edition.Name+"/"+p.Source, r.Key(p)
+			if res, ok := r.Cache.get(name, key); ok {
+				results[i] = res
+			} else {
+				results[i], fresh[i] = r.page(p), true
+				r.Cache.put(name, key, results[i])
+			}
+		}
+		res := &results[i]
+		if !res.ok {
 			return
 		}
-		name, key := r.Edition.Name+"/"+p.Source, r.Key(p)
-		if res, ok := r.Cache.get(name, key); ok {
-			results[i] = res
+		var err error
+		if articles[i], err = r.printArticle(whole, p, res.data, res.body); err != nil {
+			res.diags.Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", whole.url, err)
+			res.ok = false
 			return
 		}
-		results[i], fresh[i] = r.page(p), true
-		r.Cache.put(name, key, results[i])
+		if r.Cache == nil {
+			// Held by nothing else now: let them go.
+			res.data, res.body = nil, nil
+		}
+		if r.Emit != nil {
+			r.Emit(res.out)
+			res.out.Data = nil
+		}
 	})
 	if r.Fresh != nil {
 		for i, res := range results {
@@ -237,24 +265,31 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 		}
 		out = append(out, res.out)
 		r.Search = append(r.Search, res.search)
-		r.pages[p], r.bodies[p] = res.data, res.body
+		r.pages[p] = articles[i]
 		if res.packHome != nil {
 			r.PackHome = res.packHome
 		}
 	}
+	add := func(o Output) {
+		if r.Emit != nil {
+			r.Emit(o)
+			o.Data = nil
+		}
+		out = append(out, o)
+	}
 	for _, s := range r.Prog.Sections {
 		if !s.IsRoot() && s.Index == nil {
 			if o, ok := r.sectionPage(s, diags); ok {
-				out = append(out, o)
+				add(o)
 			}
 		}
 	}
-	out = append(out, r.prints(diags)...)
+	r.prints(diags, add)
 	for _, a := range r.Prog.Assets {
-		out = append(out, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
+		add(Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
 	}
 	for _, f := range r.Theme.Static {
-		out = append(out, Output{Path: f.Path, Data: f.Data, Source: f.Origin})
+		add(Output{Path: f.Path, Data: f.Data, Source: f.Origin})
 	}
 	return out
 }
@@ -350,6 +385,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
 		return res
 	}
+	d.Sidebar = "" // the page's own: print articles have none
 	pos := diag.Position{File: p.File(), Line: 1, Col: 1}
 	if kp, ok := p.Meta.Keys["slug"]; ok {
 		pos = kp

@@ -77,30 +77,30 @@ type section struct {
 	text    strings.Builder
 }
 
-// Section is a part of a page: its opening (Anchor "") or a heading and
-// the text under it.
-type Section struct {
-	Anchor  string
-	Heading string
-	Level   int
-	Text    string
+// Analysis is what one page brings to the index. It depends on the page
+// alone, so it can be kept between builds. It is kept small: an edition's
+// analyses are held until its index is assembled.
+type Analysis struct {
+	title, url, module string
+	sections           []analysed
 }
 
-// Analysis is what one page brings to the index. It depends on the page
-// alone, so it can be kept between builds.
-type Analysis struct {
-	Title, URL, Module string
-	Sections           []Section
-	// Terms holds, for each section, the weight of each of its terms.
-	Terms []map[string]int
-	// quoted holds each section's text as a JSON string, escaped once
-	// here rather than on every build that keeps this analysis.
-	quoted []string
+// analysed is a part of a page: its opening (anchor "") or a heading and
+// the text under it.
+type analysed struct {
+	anchor, heading string
+	level           int
+	// quoted is the section's text as a JSON string, escaped once here
+	// rather than on every build that keeps this analysis.
+	quoted string
+	// terms holds the section's distinct terms, each followed by one
+	// byte, its weight (terms hold only letters and digits).
+	terms string
 }
 
 // Analyze splits a page into sections and weighs their terms.
 func Analyze(p Page) *Analysis {
-	a := &Analysis{Title: p.Title, URL: p.URL, Module: p.Module}
+	a := &Analysis{title: p.Title, url: p.URL, module: p.Module}
 	open := &section{level: 1}
 	if p.Summary != "" {
 		open.text.WriteString(p.Summary)
@@ -114,26 +114,75 @@ func Analyze(p Page) *Analysis {
 		}
 		secs = append(secs, s)
 	}
+	var ts termSet
 	for i, s := range secs {
-		terms := make(map[string]int, s.text.Len()/12)
-		weigh := func(text string, w int) {
-			for _, t := range Terms(text) {
-				terms[t] = max(terms[t], w)
-			}
-		}
+		ts.reset()
 		if i == 0 {
-			weigh(p.Title, WeightTitle)
+			eachTerm(p.Title, func(t []byte) { ts.add(t, WeightTitle) })
 		}
-		weigh(s.heading, WeightHeading)
+		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
 		text := collapse(s.text.String())
-		weigh(text, WeightBody)
-		a.Sections = append(a.Sections, Section{Anchor: s.anchor, Heading: collapse(s.heading), Level: s.level, Text: text})
-		a.Terms = append(a.Terms, terms)
+		eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
 		var q jsonWriter
+		q.b = make([]byte, 0, len(text)+len(text)/16+2)
 		q.str(text)
-		a.quoted = append(a.quoted, string(q.b))
+		a.sections = append(a.sections, analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level,
+			quoted: string(q.b), terms: ts.String()})
 	}
 	return a
+}
+
+// termSet gathers a section's distinct terms in the order first met, each
+// with the largest weight it was met with.
+type termSet struct {
+	index   map[string]int // term -> place in order
+	order   []string
+	weights []byte
+}
+
+func (ts *termSet) reset() {
+	if ts.index == nil {
+		ts.index = map[string]int{}
+	}
+	clear(ts.index)
+	ts.order, ts.weights = ts.order[:0], ts.weights[:0]
+}
+
+func (ts *termSet) add(t []byte, w int) {
+	if i, ok := ts.index[string(t)]; ok { // no copy of t for the lookup
+		ts.weights[i] = max(ts.weights[i], byte(w))
+		return
+	}
+	term := string(t)
+	ts.index[term] = len(ts.order)
+	ts.order = append(ts.order, term)
+	ts.weights = append(ts.weights, byte(w))
+}
+
+// String packs the set as analysed.terms holds it.
+func (ts *termSet) String() string {
+	n := 0
+	for _, t := range ts.order {
+		n += len(t) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, t := range ts.order {
+		b = append(b, t...)
+		b = append(b, ts.weights[i])
+	}
+	return string(b)
+}
+
+// eachPacked calls f with each term of packed terms (analysed.terms) and
+// its weight.
+func eachPacked(terms string, f func(term string, weight int)) {
+	start := 0
+	for i := 0; i < len(terms); i++ {
+		if terms[i] < 0x20 {
+			f(terms[start:i], int(terms[i]))
+			start = i + 1
+		}
+	}
 }
 
 // Build indexes pages, in reading order.
@@ -148,21 +197,18 @@ func Build(pages []Page) ([]File, Stats) {
 // Assemble writes the index of analysed pages, in reading order.
 func Assemble(pages []*Analysis) ([]File, Stats) {
 	type sec struct {
-		page   int
-		s      Section
-		quoted string
+		page int
+		s    analysed
 	}
 	var secs []sec
 	postings := map[string][]int{} // term -> section, weight, section, weight...
 	var pageRows [][3]string
 	for pi, a := range pages {
-		pageRows = append(pageRows, [3]string{a.Title, a.URL, a.Module})
-		for si, s := range a.Sections {
+		pageRows = append(pageRows, [3]string{a.title, a.url, a.module})
+		for _, s := range a.sections {
 			idx := len(secs)
-			secs = append(secs, sec{pi, s, a.quoted[si]})
-			for t, w := range a.Terms[si] {
-				postings[t] = append(postings[t], idx, w)
-			}
+			secs = append(secs, sec{pi, s})
+			eachPacked(s.terms, func(t string, w int) { postings[t] = append(postings[t], idx, w) })
 		}
 	}
 
@@ -208,10 +254,10 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	for i, s := range secs {
 		idx.comma(i)
 		idx.raw("[" + strconv.Itoa(s.page) + ",")
-		idx.str(s.s.Anchor)
+		idx.str(s.s.anchor)
 		idx.raw(",")
-		idx.str(s.s.Heading)
-		idx.raw("," + strconv.Itoa(s.s.Level) + "]")
+		idx.str(s.s.heading)
+		idx.raw("," + strconv.Itoa(s.s.level) + "]")
 	}
 	idx.raw(`],"shards":{`)
 	for i, k := range keys {
@@ -248,7 +294,7 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 		w.raw("havenSearch.texts(" + strconv.Itoa(n) + ",[")
 		for j, s := range secs[n*TextsPerShard : min(len(secs), (n+1)*TextsPerShard)] {
 			w.comma(j)
-			w.raw(s.quoted)
+			w.raw(s.s.quoted)
 		}
 		w.raw("]);\n")
 		texts[n] = File{Path: "search/x-" + strconv.Itoa(n) + ".js", Data: w.b}
@@ -391,28 +437,52 @@ func hasClass(attr, class string) bool {
 // marks removed, lower case, runs of letters and digits of at least two
 // characters. The theme's JavaScript normalises queries the same way.
 func Terms(text string) []string {
-	if isASCII(text) {
-		return asciiTerms(text)
-	}
 	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) >= 2 {
-			out = append(out, string(cur))
+	eachTerm(text, func(t []byte) { out = append(out, string(t)) })
+	return out
+}
+
+// eachTerm calls f with each term of text, as Terms gives them, in order.
+// The bytes are f's only until it returns.
+func eachTerm(text string, f func([]byte)) {
+	var scratch [64]byte
+	cur := scratch[:0]
+	if isASCII(text) {
+		for i := 0; i < len(text); i++ {
+			switch c := text[i]; {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				cur = append(cur, c)
+			case c >= 'A' && c <= 'Z':
+				cur = append(cur, c+'a'-'A')
+			default:
+				if len(cur) >= 2 {
+					f(cur)
+				}
+				cur = cur[:0]
+			}
 		}
-		cur = cur[:0]
+		if len(cur) >= 2 {
+			f(cur)
+		}
+		return
 	}
+	runes := 0
 	for _, r := range norm.NFD.String(text) {
 		switch {
 		case unicode.Is(unicode.M, r):
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
-			cur = append(cur, unicode.ToLower(r))
+			cur = utf8.AppendRune(cur, unicode.ToLower(r))
+			runes++
 		default:
-			flush()
+			if runes >= 2 {
+				f(cur)
+			}
+			cur, runes = cur[:0], 0
 		}
 	}
-	flush()
-	return out
+	if runes >= 2 {
+		f(cur)
+	}
 }
 
 // collapse folds runs of white space into one space, and trims it from
@@ -445,39 +515,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// asciiTerms is Terms for plain ASCII text, which needs no normalising.
-func asciiTerms(s string) []string {
-	var out []string
-	start := -1
-	lower := false
-	flush := func(end int) {
-		if start >= 0 && end-start >= 2 {
-			t := s[start:end]
-			if lower {
-				t = strings.ToLower(t)
-			}
-			out = append(out, t)
-		}
-		start, lower = -1, false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			if start < 0 {
-				start = i
-			}
-		case c >= 'A' && c <= 'Z':
-			if start < 0 {
-				start = i
-			}
-			lower = true
-		default:
-			flush(i)
-		}
-	}
-	flush(len(s))
-	return out
 }

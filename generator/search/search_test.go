@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -119,4 +120,50 @@ func FuzzJSONString(f *testing.F) {
 			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// benchPages are pages like a generated programme's: headings with ids,
+// paragraphs, lists and a table, mostly lower-case words.
+func benchPages(n int) []Page {
+	words := strings.Fields("the group talks about feelings and listening with care while the facilitator keeps time Parents share stories of change courage and support in a safe space")
+	var pages []Page
+	for i := range n {
+		var b strings.Builder
+		for s := range 6 {
+			fmt.Fprintf(&b, `<h2 id="part-%d">Part %d %s</h2>`, s, s, words[(i+s)%len(words)])
+			for p := range 4 {
+				b.WriteString("<p>")
+				for w := range 40 {
+					b.WriteString(words[(i*7+s*5+p*3+w)%len(words)])
+					b.WriteByte(' ')
+				}
+				b.WriteString("</p>")
+			}
+			b.WriteString("<ul><li>Ask each person</li><li>Notice &amp; name</li></ul>")
+		}
+		pages = append(pages, Page{Title: fmt.Sprintf("Session %d", i), URL: fmt.Sprintf("m/s-%d.html", i), Module: "Module", Body: []byte(b.String())})
+	}
+	return pages
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	pages := benchPages(100)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range pages {
+			Analyze(p)
+		}
+	}
+}
+
+func BenchmarkAssemble(b *testing.B) {
+	pages := benchPages(1000)
+	as := make([]*Analysis, len(pages))
+	for i, p := range pages {
+		as[i] = Analyze(p)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Assemble(as)
+	}
 }
