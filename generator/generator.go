@@ -703,8 +703,13 @@ func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.Li
 		return empty()
 	}
 	// CRLF and CR line ends read exactly like LF; lines keep their numbers.
-	text := bytes.ReplaceAll(f.Data, []byte("\r\n"), []byte("\n"))
-	text = bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+	// (Only then is the text copied: everything after reads it, never
+	// writes it.)
+	text := f.Data
+	if bytes.IndexByte(text, '\r') >= 0 {
+		text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+		text = bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+	}
 	lines := diag.NewLines(file, text)
 	p.Lines = lines
 	if !utf8.Valid(text) {

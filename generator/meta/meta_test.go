@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"github.com/adrg/frontmatter"
 	"strings"
 	"testing"
 
@@ -267,4 +268,41 @@ func TestDecodeConfig(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("config diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// FuzzSplitPageAsFrontmatter holds SplitPage to github.com/adrg/frontmatter,
+// which it replaced (a copy of every page, and a reader, for a scan of
+// lines): the same block and body, found or not, for any text.
+func FuzzSplitPageAsFrontmatter(f *testing.F) {
+	for _, s := range []string{"---\ntitle: A\n---\nB", "+++\ntitle='A'\n+++\n", "---", "---\n", "---\n---", "\uFEFF---\n---\n",
+		"---\n---\n---\n", "x", "--- \na\n  ---  \nb", "---\na\n---x\n---\n", "---\r\na\r\n---\r\nb", "---\n\u00a0---\u00a0\nb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, d := SplitPage("f.md", []byte(in))
+		rest := strings.TrimPrefix(in, "\uFEFF")
+		first, _, _ := strings.Cut(rest, "\n")
+		delim := strings.TrimSpace(first)
+		if delim != "---" && delim != "+++" {
+			if d != nil || s.Format != None || string(s.Body) != rest {
+				t.Fatalf("no frontmatter: got %+v %v", s, d)
+			}
+			return
+		}
+		var block []byte
+		found := false
+		body, err := frontmatter.Parse(strings.NewReader(rest), nil, frontmatter.NewFormat(delim, delim, func(b []byte, _ any) error {
+			block, found = b, true
+			return nil
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found != (d == nil) {
+			t.Fatalf("frontmatter found %v, SplitPage says %v", found, d)
+		}
+		if found && (string(s.Block) != string(block) || string(s.Body) != string(body)) {
+			t.Fatalf("block %q body %q, frontmatter gives %q %q", s.Block, s.Body, block, body)
+		}
+	})
 }

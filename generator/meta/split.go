@@ -8,8 +8,6 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/adrg/frontmatter"
-
 	"haven/generator/diag"
 )
 
@@ -62,17 +60,22 @@ func SplitPage(file string, text []byte) (Split, *diag.Diagnostic) {
 		return Split{Body: rest, BodyOffset: start}, nil
 	}
 
-	var block []byte
+	// The block runs to the first line that is the delimiter again
+	// (spaces around it allowed); the body starts on the line after.
+	// Block and body are slices of text, not copies.
+	blockStart := start + len(first) + 1
+	var block, body []byte
 	found := false
-	capture := func(b []byte, _ any) error {
-		block, found = b, true
-		return nil
-	}
-	body, err := frontmatter.Parse(bytes.NewReader(rest), nil,
-		frontmatter.NewFormat(delim, delim, capture))
-	if err != nil {
-		return Split{}, &diag.Diagnostic{Pos: diag.Position{File: file, Line: 1, Col: 1}, Severity: diag.Error,
-			Message: fmt.Sprintf("cannot read the frontmatter: %v", err)}
+	for pos := blockStart; pos < len(text); {
+		end := len(text)
+		if nl := bytes.IndexByte(text[pos:], '\n'); nl >= 0 {
+			end = pos + nl + 1
+		}
+		if string(bytes.TrimSpace(text[pos:end])) == delim {
+			block, body, found = text[blockStart:pos], text[end:], true
+			break
+		}
+		pos = end
 	}
 	if !found {
 		return Split{}, &diag.Diagnostic{Pos: diag.Position{File: file, Line: 1, Col: 1}, Severity: diag.Error,
