@@ -95,3 +95,34 @@ func TestParticipantEditionHasNoFacilitatorContent(t *testing.T) {
 		t.Error("the participant edition has no index.html")
 	}
 }
+
+// TestEditionsAloneAsTogether: an edition built alone equals the same
+// edition built with the other. (A build of both renders each page's
+// Markdown for both editions in the first pass and lets the pages' trees go
+// as soon as it can; a build of one renders from the trees.)
+func TestEditionsAloneAsTogether(t *testing.T) {
+	both := t.TempDir()
+	buildSample(t, both)
+	together := readTree(t, both)
+	for _, ed := range []string{"facilitator", "participant"} {
+		out := t.TempDir()
+		if _, err := generator.Build(context.Background(), generator.Options{Dir: "..", Out: out, Minify: true, Edition: ed}); err != nil {
+			t.Fatal(err)
+		}
+		alone := readTree(t, filepath.Join(out, ed))
+		n := 0
+		for name, data := range together {
+			rest, ok := strings.CutPrefix(name, ed+"/")
+			if !ok {
+				continue
+			}
+			n++
+			if !bytes.Equal(alone[rest], data) {
+				t.Errorf("%s differs when the edition is built alone", name)
+			}
+		}
+		if n != len(alone) || n < 20 {
+			t.Errorf("%s: %d files built together, %d alone", ed, n, len(alone))
+		}
+	}
+}

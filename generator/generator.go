@@ -269,7 +269,11 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	if !diags.HasErrors() {
 		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
 			step: step, tell: tell, diags: &diags}
-		for _, ed := range eds {
+		if len(eds) == 2 && eds[0].Participant != eds[1].Participant {
+			eb.bodies = &render.Bodies{Participant: eds[1].Participant}
+		}
+		for i, ed := range eds {
+			eb.last = i == len(eds)-1
 			eb.stage = nil
 			if stage != nil && stageErr == nil && !diags.HasErrors() && !opts.Watch {
 				// Written as made. (A watch build's status file names
@@ -377,6 +381,11 @@ type editionBuild struct {
 	// stage, when set, takes the edition's files as they are made (see
 	// sink): edition then returns them without their bytes.
 	stage *publish.Stage
+	// last is set for the last edition the build renders.
+	last bool
+	// bodies carries pages' Markdown HTML from the first edition to the
+	// second (render.Bodies); nil for a build of one edition.
+	bodies *render.Bodies
 }
 
 // edition renders one edition of the programme into its files (paths
@@ -400,6 +409,14 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	}
 	if b.mf != nil {
 		r.Minify = b.mf.Minify
+	}
+	// A plain build of both editions renders each page's Markdown for
+	// both in the first, so that once an edition has rendered a page
+	// nothing reads its tree again. (haven watch keeps the trees for the
+	// next build.)
+	if c == nil {
+		r.Bodies = b.bodies
+		r.Release = b.last || b.bodies != nil
 	}
 	var sk *sink
 	if b.stage != nil {

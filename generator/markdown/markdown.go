@@ -125,7 +125,17 @@ type Heading struct {
 	// heading, "" when absent.
 	Duration string
 	Pos      diag.Position
-	Node     *ast.Heading
+	Node     *ast.Heading // nil once the tree is released
+	topLevel bool         // TopLevel, kept when the tree is released
+}
+
+// TopLevel reports whether the heading sits directly in the page, not
+// inside a callout or a list.
+func (h Heading) TopLevel() bool {
+	if h.Node == nil {
+		return h.topLevel
+	}
+	return h.Node.Parent() != nil && h.Node.Parent().Parent() == nil
 }
 
 // Link is a link or image destination written in a page.
@@ -152,6 +162,18 @@ type Doc struct {
 	Headings []Heading
 	Links    []*Link
 	Callouts []Callout
+}
+
+// Release lets the page's syntax tree go, once nothing will render it or
+// read its nodes again (a build's last edition, rendered): what is left is
+// the source and the headings' text, ids and positions. A programme's trees
+// are most of what a build holds, and every garbage collection walks them.
+func (d *Doc) Release() {
+	d.Root, d.Links, d.Callouts = nil, nil, nil
+	for i := range d.Headings {
+		d.Headings[i].topLevel = d.Headings[i].TopLevel()
+		d.Headings[i].Node = nil
+	}
 }
 
 // IDs returns the set of element ids the page will carry, for anchor

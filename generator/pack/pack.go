@@ -38,12 +38,10 @@ func msDOSTime(t time.Time) (date, clock uint16) {
 	return date, clock
 }
 
-// writers keeps flate writers for reuse: each holds about a megabyte of
-// tables, which would otherwise be allocated once per file.
-var writers = sync.Pool{New: func() any {
-	fw, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return &deflater{fw: fw}
-}}
+// deflaters keeps flate writers for reuse: each holds about a megabyte of
+// tables, which would otherwise be allocated once per file. (A free list
+// rather than a sync.Pool, which every garbage collection empties.)
+var deflaters = make(chan *deflater, 16)
 
 // deflater is a flate writer with a buffer to write into, kept together.
 type deflater struct {
@@ -51,20 +49,77 @@ type deflater struct {
 	buf bytes.Buffer
 }
 
+func getDeflater() *deflater {
+	select {
+	case z := <-deflaters:
+		return z
+	default:
+		fw, _ := flate.NewWriter(nil, flate.BestSpeed)
+		return &deflater{fw: fw}
+	}
+}
+
+func putDeflater(z *deflater) {
+	if z.buf.Cap() > 4<<20 {
+		z.buf = bytes.Buffer{} // not worth keeping
+	}
+	select {
+	case deflaters <- z:
+	default:
+	}
+}
+
+// chunk is the size of the parts a large file is compressed in, in
+// parallel: the parts' streams, each but the last ending at a byte
+// boundary (a flush), one after another make one deflate stream.
+const chunk = 512 << 10
+
 // deflate compresses data at the fastest level: the site's text still
-// shrinks to about a fifth, at a fraction of the default level's time.
-// The result is exactly sized: a pack's compressed files are held until it
-// is written.
+// shrinks to about a fifth, at a fraction of the default level's time. The
+// result is exactly sized: a pack's compressed files are held until it is
+// written. A large file (a programme's print page) is compressed in parts
+// in parallel, each part starting afresh; the stream is the same whatever
+// the machine.
 func deflate(data []byte) ([]byte, error) {
-	z := writers.Get().(*deflater)
-	defer writers.Put(z)
+	if len(data) <= chunk {
+		return deflatePart(data, true)
+	}
+	n := (len(data) + chunk - 1) / chunk
+	parts := make([][]byte, n)
+	errs := make([]error, n)
+	work.Each(n, func(i int) {
+		parts[i], errs[i] = deflatePart(data[i*chunk:min(len(data), (i+1)*chunk)], i == n-1)
+	})
+	size := 0
+	for i, p := range parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		size += len(p)
+	}
+	out := make([]byte, 0, size)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out, nil
+}
+
+// deflatePart compresses data as one part of a stream: the last part ends
+// the stream, the others end with a flush.
+func deflatePart(data []byte, last bool) ([]byte, error) {
+	z := getDeflater()
+	defer putDeflater(z)
 	z.buf.Reset()
 	z.buf.Grow(len(data)/3 + 64) // HTML deflates to about a fifth
 	z.fw.Reset(&z.buf)
 	if _, err := z.fw.Write(data); err != nil {
 		return nil, err
 	}
-	if err := z.fw.Close(); err != nil {
+	end := z.fw.Flush
+	if last {
+		end = z.fw.Close
+	}
+	if err := end(); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(z.buf.Bytes()), nil

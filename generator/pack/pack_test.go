@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -82,5 +83,57 @@ func TestBuilderAsZip(t *testing.T) {
 	b.Add(files[3].Path, []byte("again"))
 	if _, err := b.Zip("prog-participant"); err == nil || !strings.Contains(err.Error(), files[3].Path) {
 		t.Errorf("two files with one path: got %v, want an error naming the path", err)
+	}
+}
+
+// TestLargeFilesInParts: files larger than a part, compressed in parts in
+// parallel, unzip to exactly what went in (sizes around the part size, and
+// text that repeats across the parts' edges), and the same bytes come out
+// every time.
+func TestLargeFilesInParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var files []File
+	for i, size := range []int{chunk - 1, chunk, chunk + 1, 3*chunk + 17, 9 * chunk} {
+		var b bytes.Buffer
+		for b.Len() < size {
+			fmt.Fprintf(&b, "<article id=p-%d><h2>Session %d</h2><p>%x</p></article>", rng.IntN(50), rng.IntN(50), rng.Uint32())
+		}
+		files = append(files, File{Path: fmt.Sprintf("print-%d.html", i), Data: b.Bytes()[:size]})
+	}
+	one, err := Zip("p", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, _ := Zip("p", files)
+	if !bytes.Equal(one, two) {
+		t.Error("two packs of the same files differ")
+	}
+	r, err := zip.NewReader(bytes.NewReader(one), int64(len(one)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]byte{}
+	for _, f := range r.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc) // checks the CRC too
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		got[strings.TrimPrefix(f.Name, "p/")] = data
+	}
+	for _, f := range files {
+		if !bytes.Equal(got[f.Path], f.Data) {
+			t.Errorf("%s (%d bytes) does not unzip to what went in (%d bytes)", f.Path, len(f.Data), len(got[f.Path]))
+		}
+	}
+	if len(one) > 9*chunk {
+		t.Errorf("the pack is %d bytes: the parts did not compress", len(one))
 	}
 }

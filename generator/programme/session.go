@@ -75,7 +75,7 @@ func keyPos(p *Page, cfg *meta.Config, key string) diag.Position {
 func activityHeadings(p *Page) []markdown.Heading {
 	var out []markdown.Heading
 	for _, h := range p.Doc.Headings {
-		if h.Level == 2 && h.Node.Parent() != nil && h.Node.Parent().Parent() == nil {
+		if h.Level == 2 && h.TopLevel() {
 			out = append(out, h)
 		}
 	}

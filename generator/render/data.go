@@ -240,7 +240,9 @@ func (r *Renderer) nav(from, current string) []NavItem {
 func (r *Renderer) toc(p *programme.Page) []TOCEntry {
 	var out []TOCEntry
 	for _, h := range p.Doc.Headings {
-		if h.Level < 2 || h.Level > 3 || !topLevel(h) {
+		// Headings inside a callout or a list would not make sense in
+		// a table of contents.
+		if h.Level < 2 || h.Level > 3 || !h.TopLevel() {
 			continue
 		}
 		e := TOCEntry{Level: h.Level, ID: h.ID, Text: h.Text}
@@ -252,12 +254,6 @@ func (r *Renderer) toc(p *programme.Page) []TOCEntry {
 		out = append(out, e)
 	}
 	return out
-}
-
-// topLevel reports whether a heading sits directly in the page, not inside
-// a callout or a list, where it would not make sense in a table of contents.
-func topLevel(h markdown.Heading) bool {
-	return h.Node.Parent() != nil && h.Node.Parent().Parent() == nil
 }
 
 func (r *Renderer) breadcrumbs(p *programme.Page) []Crumb {

@@ -53,65 +53,69 @@ func (r *Renderer) printSet(url string, pages []*programme.Page) printSet {
 
 // prints renders the print page of every module and of the whole
 // programme. Each page's article was rendered once, with the page (see
-// Site), for the programme's print page, which holds every page; a module's print page takes its
-// pages' articles from there with their links relocated, which costs a
-// scan of the article instead of a template and the minifier. Each print
-// page goes to add as soon as it is made.
-func (r *Renderer) prints(diags *diag.List, add func(Output)) {
+// Site), for the programme's print page, which holds every page; a
+// module's print page takes its pages' articles from there with their links
+// relocated, which costs a scan of the article instead of a template and the
+// minifier. The print pages are made in parallel, the programme's first (it
+// is the largest), and each goes to Emit, when set, as soon as it is made.
+func (r *Renderer) prints(diags *diag.List) []Output {
 	whole := r.printSet(PrintFile, r.Prog.Pages)
-	articles := make([]string, len(whole.pages))
-	for i, p := range whole.pages {
-		articles[i] = r.pages[p]
-	}
-
 	type module struct {
 		title, back string
 		set         printSet
-		articles    []string
 	}
-	var modules []*module
-	type job struct {
-		m *module
-		i int
-	}
-	var jobs []job
+	var modules []module
 	for _, s := range r.Prog.Sections {
 		if !s.IsModule || s.Index == nil {
 			continue
 		}
-		m := &module{title: s.Title, back: s.URL,
-			set: r.printSet(path.Join(path.Dir(s.URL), PrintFile), append([]*programme.Page{s.Index}, s.Pages...))}
-		m.articles = make([]string, len(m.set.pages))
-		modules = append(modules, m)
-		for i := range m.set.pages {
-			jobs = append(jobs, job{m, i})
-		}
+		modules = append(modules, module{title: s.Title, back: s.URL,
+			set: r.printSet(path.Join(path.Dir(s.URL), PrintFile), append([]*programme.Page{s.Index}, s.Pages...))})
 	}
 	byAnchor := make(map[string]string, len(whole.anchors))
 	for u, a := range whole.anchors {
 		byAnchor[a] = u
 	}
-	errs := make([]error, len(jobs))
-	work.Each(len(jobs), func(k int) {
-		m, p := jobs[k].m, jobs[k].m.set.pages[jobs[k].i]
-		m.articles[jobs[k].i], errs[k] = r.relocated(r.pages[p], byAnchor, m.set, p)
+	// Job 0 is the programme's print page, job k the module k-1's.
+	outs := make([]Output, len(modules)+1)
+	oks := make([]bool, len(outs))
+	jobDiags := make([]diag.List, len(outs))
+	work.Each(len(outs), func(k int) {
+		var o Output
+		if k == 0 {
+			articles := make([]string, len(whole.pages))
+			for i, p := range whole.pages {
+				articles[i] = r.pages[p]
+			}
+			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, &jobDiags[k])
+		} else {
+			m := modules[k-1]
+			articles := make([]string, len(m.set.pages))
+			for i, p := range m.set.pages {
+				var err error
+				if articles[i], err = r.relocated(r.pages[p], byAnchor, m.set, p); err != nil {
+					jobDiags[k].Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", m.set.url, err)
+					return
+				}
+			}
+			o, oks[k] = r.printPage(m.set, m.title, m.back, articles, &jobDiags[k])
+		}
+		if oks[k] && r.Emit != nil {
+			r.Emit(o)
+			o.Data = nil
+		}
+		outs[k] = o
 	})
-	for k, err := range errs {
-		if err != nil {
-			diags.Errorf(diag.Position{File: jobs[k].m.set.pages[jobs[k].i].File()}, "cannot place this page on the print page %s: %v", jobs[k].m.set.url, err)
-			return
+	var out []Output
+	for k := range outs {
+		diags.Merge(&jobDiags[k])
+	}
+	for k := 1; k <= len(outs); k++ {
+		if k := k % len(outs); oks[k] {
+			out = append(out, outs[k]) // the modules' first, as the sidebar lists them
 		}
 	}
-
-	for _, m := range modules {
-		if o, ok := r.printPage(m.set, m.title, m.back, m.articles, diags); ok {
-			add(o)
-		}
-		m.articles = nil
-	}
-	if o, ok := r.printPage(whole, r.Prog.Title, "index.html", articles, diags); ok {
-		add(o)
-	}
+	return out
 }
 
 // articlesMark stands in a print page's shell for its articles, so that the

@@ -137,6 +137,16 @@ type Renderer struct {
 	// the slower whole-site files: haven watch writes it at once, so that
 	// the page an author just saved is updated first.
 	Fresh func(Output)
+	// Release lets each page's Markdown tree go as soon as the page is
+	// rendered, when nothing reads the trees again: in the last edition a
+	// build renders, or in an edition that renders the next one's Markdown
+	// into Bodies. Not for use with Cache.
+	Release bool
+	// Bodies, when set, carries each page's Markdown HTML between the
+	// renderers of two editions: the renderer of the other edition than
+	// Bodies.Participant names renders it for that one too, while the tree
+	// is at hand; the renderer of that edition takes it from there.
+	Bodies *Bodies
 	// Emit, when set, takes each file as soon as it is made, from several
 	// goroutines at once; Site then returns its files without their bytes
 	// (Data nil), so that a build that writes files as they come holds no
@@ -284,7 +294,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 			}
 		}
 	}
-	r.prints(diags, add)
+	out = append(out, r.prints(diags)...)
 	for _, a := range r.Prog.Assets {
 		add(Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
 	}
@@ -292,6 +302,39 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 		add(Output{Path: f.Path, Data: f.Data, Source: f.Origin})
 	}
 	return out
+}
+
+// Bodies holds pages' Markdown HTML, rendered (and minified, when the
+// build minifies) by one edition's renderer for the next (see
+// Renderer.Bodies).
+type Bodies struct {
+	// Participant names the edition the bodies are for.
+	Participant bool
+	mu          sync.Mutex
+	m           map[*markdown.Doc]renderedBody
+}
+
+type renderedBody struct {
+	html     []byte
+	minified bool
+}
+
+func (b *Bodies) put(doc *markdown.Doc, body renderedBody) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = map[*markdown.Doc]renderedBody{}
+	}
+	b.m[doc] = body
+}
+
+// take returns a page's body and forgets it.
+func (b *Bodies) take(doc *markdown.Doc) (renderedBody, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	body, ok := b.m[doc]
+	delete(b.m, doc)
+	return body, ok
 }
 
 // pageResult is one rendered page and what the later steps need of it.
@@ -316,19 +359,30 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 			res.ok = false
 		}
 	}()
-	var body bytes.Buffer
-	if err := r.MD.Render(&body, p.Doc, r.Edition.Participant); err != nil {
-		diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
-		return res
+	// The layouts minified already, the Markdown is all that needs it,
+	// once, for the page and its print articles; otherwise the page is
+	// minified whole.
+	var body renderedBody
+	taken := false
+	if r.Bodies != nil && r.Bodies.Participant == r.Edition.Participant {
+		body, taken = r.Bodies.take(p.Doc)
 	}
-	res.body = body.Bytes()
-	whole := r.Minify != nil // minify the page whole
-	if r.Minify != nil && r.Theme.Minified() {
-		// The layouts are minified already: the Markdown is all that
-		// needs it, once, for the page and its print articles.
-		if m, err := r.Minify(p.URL, res.body); err == nil {
-			res.body, whole = m, false
+	if !taken {
+		var err error
+		if body, err = r.body(p, r.Edition.Participant); err != nil {
+			diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
+			return res
 		}
+	}
+	res.body = body.html
+	whole := r.Minify != nil && !body.minified
+	if r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant {
+		other, err := r.body(p, r.Bodies.Participant)
+		if err != nil {
+			diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
+			return res
+		}
+		r.Bodies.put(p.Doc, other)
 	}
 	res.search = search.Analyze(search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body})
 	d := r.pageData(p.URL, p.Kind, p.Title())
@@ -336,6 +390,9 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	d.Summary = p.Meta.Summary
 	d.Content = template.HTML(res.body) // goldmark output: raw HTML omitted, URLs filtered
 	d.TOC = r.toc(p)
+	if r.Release && r.Cache == nil {
+		p.Doc.Release() // the last that reads it
+	}
 	d.Breadcrumbs = r.breadcrumbs(p)
 	d.Prev, d.Next = r.crumb(p.URL, p.Prev), r.crumb(p.URL, p.Next)
 	switch p.Kind {
@@ -399,6 +456,22 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		// which reports it.
 	}
 	return res
+}
+
+// body renders a page's Markdown for an edition, minified when the layouts
+// are (a body that cannot be minified leaves it to the page, minified
+// whole).
+func (r *Renderer) body(p *programme.Page, participant bool) (renderedBody, error) {
+	var b bytes.Buffer
+	if err := r.MD.Render(&b, p.Doc, participant); err != nil {
+		return renderedBody{}, err
+	}
+	if r.Minify != nil && r.Theme.Minified() {
+		if m, err := r.Minify(p.URL, b.Bytes()); err == nil {
+			return renderedBody{m, true}, nil
+		}
+	}
+	return renderedBody{b.Bytes(), false}, nil
 }
 
 func moduleOf(p *programme.Page) string {
