@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -423,6 +424,12 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 		sk = &sink{stage: b.stage, prefix: ed.Name + "/", mf: b.mf}
 		if r.Pack != "" {
 			sk.pack = &pack.Builder{}
+			// The compressed files wait for the pack in a scratch file
+			// (in memory, should the staging folder refuse one).
+			if f, done, err := b.stage.Spool(ed.Name); err == nil {
+				sk.pack.Spool = f
+				defer done()
+			}
 		}
 		r.Emit = sk.put
 	} else if c != nil {
@@ -468,23 +475,20 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	}
 	if r.Pack != "" && !opts.Check && !diags.HasErrors() {
 		b.step("pack "+ed.Name, func() {
-			var zipped []byte
-			var err error
-			if sk != nil && sk.err != nil {
-				return // the build fails with the write error
-			}
 			if sk != nil {
-				zipped, err = sk.zip(packName, r.PackHome)
-			} else {
-				zipped, err = packEdition(packName, files, r.PackHome, b.mf)
+				if sk.failed() {
+					return // the build fails with the write error
+				}
+				// An error here is the disk's ("cannot write ..."): the
+				// build's error, as for every other file.
+				sk.fail(sk.writePack(r.Pack, packName, r.PackHome))
+				files = append(files, publish.File{Path: r.Pack})
+				return
 			}
+			zipped, err := packEdition(packName, files, r.PackHome, b.mf)
 			if err != nil {
 				diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
 				return
-			}
-			if sk != nil {
-				sk.put(render.Output{Path: r.Pack, Data: zipped, Minified: true})
-				zipped = nil
 			}
 			files = append(files, publish.File{Path: r.Pack, Data: zipped})
 		})
@@ -521,6 +525,14 @@ type minifyProblem struct {
 
 func (s *sink) put(o render.Output) {
 	data := o.Data
+	if o.Parts != nil && s.mf != nil && !o.Minified {
+		data = bytes.Join(o.Parts, nil) // to minify it whole
+		o.Parts = nil
+	}
+	if o.Parts != nil {
+		s.putParts(o)
+		return
+	}
 	if s.mf != nil && !o.Minified {
 		if m, err := minifyFile(s.mf, o.Path, data); err != nil {
 			s.mu.Lock()
@@ -530,10 +542,7 @@ func (s *sink) put(o render.Output) {
 			data = m
 		}
 	}
-	s.mu.Lock()
-	failed := s.err != nil
-	s.mu.Unlock()
-	if failed {
+	if s.failed() {
 		return // the build stops at the first failure; the rest is moot
 	}
 	err := s.stage.Put(s.prefix+o.Path, data)
@@ -547,13 +556,41 @@ func (s *sink) put(o render.Output) {
 			err = s.pack.Add(o.Path, data)
 		}
 	}
-	if err != nil {
-		s.mu.Lock()
-		if s.err == nil {
-			s.err = err
-		}
-		s.mu.Unlock()
+	s.fail(err)
+}
+
+// putParts writes a file given as parts without joining them.
+func (s *sink) putParts(o render.Output) {
+	if s.failed() {
+		return
 	}
+	err := s.stage.PutWith(s.prefix+o.Path, func(w io.Writer) error {
+		for _, p := range o.Parts {
+			if _, err := w.Write(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && s.pack != nil {
+		err = s.pack.AddParts(o.Path, o.Parts)
+	}
+	s.fail(err)
+}
+
+func (s *sink) failed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err != nil
+}
+
+// fail keeps err, unless nil or an earlier error is kept.
+func (s *sink) fail(err error) {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
 }
 
 // report adds the files that could not be minified to diags, in path order.
@@ -565,24 +602,25 @@ func (s *sink) report(diags *diag.List) {
 	s.warns = nil
 }
 
-// zip finishes the pack, with home (minified) as its home page: the one
-// without the link to the pack, which it cannot contain.
-func (s *sink) zip(name string, home []byte) ([]byte, error) {
+// writePack finishes the pack, with home (minified) as its home page: the
+// one without the link to the pack, which it cannot contain; and writes it
+// to the edition's file rel, never whole in memory.
+func (s *sink) writePack(rel, name string, home []byte) error {
 	if home == nil {
 		home = s.home
 	} else if s.mf != nil {
 		m, err := s.mf.Minify("index.html", home)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		home = m
 	}
 	if home != nil {
 		if err := s.pack.Add("index.html", home); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return s.pack.Zip(name)
+	return s.stage.PutWith(s.prefix+rel, func(w io.Writer) error { return s.pack.WriteTo(w, name) })
 }
 
 // WatchStatusFile is the file, at each edition's root, that pages opened

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/klauspost/compress/flate"
 	"hash/crc32"
+	"io"
 	"path"
 	"slices"
 	"strings"
@@ -74,46 +75,88 @@ func putDeflater(z *deflater) {
 // boundary (a flush), one after another make one deflate stream.
 const chunk = 512 << 10
 
+// AddParts compresses one file, given as parts to be joined, into the pack
+// (the parts are never joined in memory). It is safe for concurrent use.
+func (b *Builder) AddParts(path string, parts [][]byte) error {
+	c, err := deflate(parts...)
+	if err != nil {
+		return fmt.Errorf("packing %s: %w", path, err)
+	}
+	crc, size := uint32(0), 0
+	for _, p := range parts {
+		crc = crc32.Update(crc, crc32.IEEETable, p)
+		size += len(p)
+	}
+	return b.keep(entry{path: path, crc: crc, size: size, compressed: c})
+}
+
 // deflate compresses data at the fastest level: the site's text still
 // shrinks to about a fifth, at a fraction of the default level's time. The
 // result is exactly sized: a pack's compressed files are held until it is
 // written. A large file (a programme's print page) is compressed in parts
 // in parallel, each part starting afresh; the stream is the same whatever
 // the machine.
-func deflate(data []byte) ([]byte, error) {
-	if len(data) <= chunk {
-		return deflatePart(data, true)
+func deflate(parts ...[]byte) ([]byte, error) {
+	total := 0
+	for _, p := range parts {
+		total += len(p)
 	}
-	n := (len(data) + chunk - 1) / chunk
-	parts := make([][]byte, n)
+	if total <= chunk {
+		return deflatePart(parts, true)
+	}
+	n := (total + chunk - 1) / chunk
+	out := make([][]byte, n)
 	errs := make([]error, n)
 	work.Each(n, func(i int) {
-		parts[i], errs[i] = deflatePart(data[i*chunk:min(len(data), (i+1)*chunk)], i == n-1)
+		out[i], errs[i] = deflatePart(slice(parts, i*chunk, min(total, (i+1)*chunk)), i == n-1)
 	})
 	size := 0
-	for i, p := range parts {
+	for i, p := range out {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
 		size += len(p)
 	}
-	out := make([]byte, 0, size)
-	for _, p := range parts {
-		out = append(out, p...)
+	joined := make([]byte, 0, size)
+	for _, p := range out {
+		joined = append(joined, p...)
 	}
-	return out, nil
+	return joined, nil
 }
 
-// deflatePart compresses data as one part of a stream: the last part ends
-// the stream, the others end with a flush.
-func deflatePart(data []byte, last bool) ([]byte, error) {
+// slice returns bytes [from, to) of the parts joined, as parts.
+func slice(parts [][]byte, from, to int) [][]byte {
+	var out [][]byte
+	at := 0
+	for _, p := range parts {
+		lo, hi := max(from-at, 0), min(to-at, len(p))
+		if lo < hi {
+			out = append(out, p[lo:hi])
+		}
+		at += len(p)
+		if at >= to {
+			break
+		}
+	}
+	return out
+}
+
+// deflatePart compresses data (parts, joined) as one part of a stream: the
+// last part ends the stream, the others end with a flush.
+func deflatePart(data [][]byte, last bool) ([]byte, error) {
 	z := getDeflater()
 	defer putDeflater(z)
+	size := 0
+	for _, p := range data {
+		size += len(p)
+	}
 	z.buf.Reset()
-	z.buf.Grow(len(data)/3 + 64) // HTML deflates to about a fifth
+	z.buf.Grow(size/3 + 64) // HTML deflates to about a fifth
 	z.fw.Reset(&z.buf)
-	if _, err := z.fw.Write(data); err != nil {
-		return nil, err
+	for _, p := range data {
+		if _, err := z.fw.Write(p); err != nil {
+			return nil, err
+		}
 	}
 	end := z.fw.Flush
 	if last {
@@ -130,15 +173,50 @@ func deflatePart(data []byte, last bool) ([]byte, error) {
 // compressed bytes are kept, so that a build need not hold the edition
 // whole to pack it.
 type Builder struct {
+	// Spool, when set, holds the compressed files instead of memory.
+	Spool   Spool
 	mu      sync.Mutex
 	entries []entry
+	end     int64 // of the spool's content
+}
+
+// keep adds e, its compressed bytes to the spool when there is one.
+func (b *Builder) keep(e entry) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.Spool != nil && len(e.compressed) > 0 {
+		if _, err := b.Spool.WriteAt(e.compressed, b.end); err != nil {
+			return fmt.Errorf("packing %s: %w", e.path, err)
+		}
+		e.off, e.n, e.compressed = b.end, len(e.compressed), nil
+		b.end += int64(e.n)
+	}
+	b.entries = append(b.entries, e)
+	return nil
 }
 
 type entry struct {
-	path       string
-	crc        uint32
-	size       int
+	path string
+	crc  uint32
+	size int
+	// The compressed bytes: in memory, or n bytes at off in the spool.
 	compressed []byte
+	off        int64
+	n          int
+}
+
+func (e entry) compressedSize() int {
+	if e.compressed != nil {
+		return len(e.compressed)
+	}
+	return e.n
+}
+
+// Spool is where a Builder may keep compressed files until the pack is
+// written, rather than in memory: a file in the staging folder, say.
+type Spool interface {
+	io.WriterAt
+	io.ReaderAt
 }
 
 // Add compresses one file into the pack. It is safe for concurrent use.
@@ -147,11 +225,7 @@ func (b *Builder) Add(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("packing %s: %w", path, err)
 	}
-	e := entry{path: path, crc: crc32.ChecksumIEEE(data), size: len(data), compressed: c}
-	b.mu.Lock()
-	b.entries = append(b.entries, e)
-	b.mu.Unlock()
-	return nil
+	return b.keep(entry{path: path, crc: crc32.ChecksumIEEE(data), size: len(data), compressed: c})
 }
 
 // Zip packs files into a zip whose entries all sit in folder.
@@ -172,23 +246,39 @@ func Zip(folder string, files []File) ([]byte, error) {
 	return b.Zip(folder)
 }
 
-// Zip writes the pack, its entries in folder and in path order whatever
-// order they were added in. Two files with one path are refused.
+// Zip returns the pack (see WriteTo).
 func (b *Builder) Zip(folder string) ([]byte, error) {
+	var buf bytes.Buffer
+	b.mu.Lock()
+	size := 0
+	for _, e := range b.entries {
+		size += e.compressedSize() + 2*len(folder+e.path) + 128 // with its headers
+	}
+	b.mu.Unlock()
+	buf.Grow(size)
+	if err := b.WriteTo(&buf, folder); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteTo writes the pack to out, its entries in folder and in path order
+// whatever order they were added in. Two files with one path are refused.
+func (b *Builder) WriteTo(out io.Writer, folder string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	sorted := b.entries
 	slices.SortFunc(sorted, func(a, b entry) int { return strings.Compare(a.path, b.path) })
-	size := 0
 	for i, e := range sorted {
 		if i > 0 && sorted[i-1].path == e.path {
-			return nil, fmt.Errorf("packing %s: two files with this path", e.path)
+			return fmt.Errorf("packing %s: two files with this path", e.path)
 		}
-		size += len(e.compressed) + 2*len(folder+e.path) + 128 // with its headers
 	}
-	var buf bytes.Buffer
-	buf.Grow(size)
-	w := zip.NewWriter(&buf)
+	w := zip.NewWriter(out)
+	var copyBuf []byte
+	if b.Spool != nil {
+		copyBuf = make([]byte, 256<<10)
+	}
 	dirs := map[string]bool{}
 	for _, e := range sorted {
 		for d := path.Dir(e.path); d != "." && d != "" && !dirs[d]; d = path.Dir(d) {
@@ -210,26 +300,29 @@ func (b *Builder) Zip(folder string) ([]byte, error) {
 		h := &zip.FileHeader{Name: name, Method: zip.Store, Modified: modTime}
 		h.SetMode(0o755 | 1<<31) // a directory
 		if _, err := w.CreateHeader(h); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, e := range sorted {
 		h := &zip.FileHeader{
 			Name: folder + "/" + e.path, Method: zip.Deflate, Modified: modTime,
-			CRC32: e.crc, CompressedSize64: uint64(len(e.compressed)), UncompressedSize64: uint64(e.size),
+			CRC32: e.crc, CompressedSize64: uint64(e.compressedSize()), UncompressedSize64: uint64(e.size),
 		}
 		h.ModifiedDate, h.ModifiedTime = msDOSTime(modTime)
 		h.SetMode(0o644)
 		fw, err := w.CreateRaw(h)
 		if err != nil {
-			return nil, fmt.Errorf("packing %s: %w", e.path, err)
+			return fmt.Errorf("packing %s: %w", e.path, err)
 		}
-		if _, err := fw.Write(e.compressed); err != nil {
-			return nil, fmt.Errorf("packing %s: %w", e.path, err)
+		var err2 error
+		if e.compressed != nil || e.n == 0 {
+			_, err2 = fw.Write(e.compressed)
+		} else {
+			_, err2 = io.CopyBuffer(fw, io.NewSectionReader(b.Spool, e.off, int64(e.n)), copyBuf)
+		}
+		if err2 != nil {
+			return fmt.Errorf("packing %s: %w", e.path, err2)
 		}
 	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return w.Close()
 }

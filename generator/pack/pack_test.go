@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -67,7 +69,14 @@ func TestBuilderAsZip(t *testing.T) {
 	for i := range files {
 		f := files[len(files)-1-i]
 		wg.Go(func() {
-			if err := b.Add(f.Path, f.Data); err != nil {
+			var err error
+			if i%2 == 0 {
+				err = b.Add(f.Path, f.Data)
+			} else { // as parts, cut anywhere
+				cut := len(f.Data) * (i % 5) / 5
+				err = b.AddParts(f.Path, [][]byte{f.Data[:cut], nil, f.Data[cut:]})
+			}
+			if err != nil {
 				t.Error(err)
 			}
 		})
@@ -80,6 +89,30 @@ func TestBuilderAsZip(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Error("a pack built file by file differs from one built from the list")
 	}
+	// Kept in a spool file instead of memory: the same bytes.
+	spool, err := os.Create(filepath.Join(t.TempDir(), "spool"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spool.Close()
+	spooled := Builder{Spool: spool}
+	for i, f := range files {
+		if i%3 == 0 {
+			spooled.AddParts(f.Path, [][]byte{f.Data})
+		} else {
+			spooled.Add(f.Path, f.Data)
+		}
+	}
+	var buf bytes.Buffer
+	if err := spooled.WriteTo(&buf, "prog-participant"); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Error("a pack spooled to a file differs from one held in memory")
+	}
+	if fi, _ := spool.Stat(); fi.Size() == 0 {
+		t.Error("nothing went to the spool")
+	}
 	b.Add(files[3].Path, []byte("again"))
 	if _, err := b.Zip("prog-participant"); err == nil || !strings.Contains(err.Error(), files[3].Path) {
 		t.Errorf("two files with one path: got %v, want an error naming the path", err)
@@ -89,7 +122,7 @@ func TestBuilderAsZip(t *testing.T) {
 // TestLargeFilesInParts: files larger than a part, compressed in parts in
 // parallel, unzip to exactly what went in (sizes around the part size, and
 // text that repeats across the parts' edges), and the same bytes come out
-// every time.
+// whether a file comes whole or in pieces of any size.
 func TestLargeFilesInParts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var files []File
@@ -104,9 +137,21 @@ func TestLargeFilesInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, _ := Zip("p", files)
+	var b Builder
+	for i, f := range files {
+		var parts [][]byte
+		for rest := f.Data; len(rest) > 0; {
+			n := min(len(rest), 1000+rng.IntN(chunk/2)+i)
+			parts, rest = append(parts, rest[:n]), rest[n:]
+		}
+		b.AddParts(f.Path, parts)
+	}
+	two, err := b.Zip("p")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(one, two) {
-		t.Error("two packs of the same files differ")
+		t.Error("a pack of files given as parts differs from one of the files whole")
 	}
 	r, err := zip.NewReader(bytes.NewReader(one), int64(len(one)))
 	if err != nil {

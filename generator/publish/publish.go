@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -304,6 +305,49 @@ func (st *Stage) Add(files []File) error {
 // Put writes one file into the staging folder as soon as it is made. It is
 // safe for concurrent use, with itself and with Add.
 func (st *Stage) Put(rel string, data []byte) error {
+	return st.put(rel, func(rel string) error { return st.root.WriteFile(rel, data, 0o644) })
+}
+
+// PutWith writes one file into the staging folder with write, for a file
+// too large to hold whole; write's writer is buffered. It is safe for
+// concurrent use, as Put is.
+func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
+	return st.put(rel, func(rel string) error {
+		f, err := st.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(f, 256<<10)
+		err = write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+}
+
+// Spool makes a scratch file in the staging folder, for what a build would
+// otherwise hold in memory until it is written (a pack's compressed files).
+// It is no file of the site: done closes and removes it, and must be called
+// before Commit.
+func (st *Stage) Spool(name string) (f *os.File, done func(), err error) {
+	name = ".haven-spool-" + name
+	f, err = st.root.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot make a scratch file in the staging folder: %w", err)
+	}
+	return f, func() {
+		f.Close()
+		st.root.Remove(name)
+	}, nil
+}
+
+// put makes rel's folder, when no earlier put has, and writes rel with
+// write.
+func (st *Stage) put(rel string, write func(rel string) error) error {
 	if err := stagePath(rel); err != nil {
 		return err
 	}
@@ -320,7 +364,7 @@ func (st *Stage) Put(rel string, data []byte) error {
 			st.mu.Unlock()
 		}
 	}
-	if err := st.root.WriteFile(rel, data, 0o644); err != nil {
+	if err := write(rel); err != nil {
 		return fmt.Errorf("cannot write %s: %w", rel, err)
 	}
 	st.mu.Lock()

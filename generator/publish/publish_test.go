@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -256,8 +257,22 @@ func TestStagePutConcurrently(t *testing.T) {
 	if err := st.Put("../escape.html", nil); err == nil {
 		t.Error("Put wrote outside the site")
 	}
+	big := strings.Repeat("<article>a page</article>", 50000)
+	if err := st.PutWith("ed/print.html", func(w io.Writer) error {
+		for part := range strings.SplitAfterSeq(big, "</article>") {
+			if _, err := io.WriteString(w, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Commit(); err != nil {
 		t.Fatal(err)
+	}
+	if read(t, filepath.Join(out, "ed", "print.html")) != big {
+		t.Error("a file written in parts is not their sum")
 	}
 	manifest := read(t, filepath.Join(out, ManifestName))
 	for i := range 300 {

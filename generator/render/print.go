@@ -83,14 +83,14 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	work.Each(len(outs), func(k int) {
 		var o Output
 		if k == 0 {
-			articles := make([]string, len(whole.pages))
+			articles := make([][]byte, len(whole.pages))
 			for i, p := range whole.pages {
 				articles[i] = r.pages[p]
 			}
 			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, &jobDiags[k])
 		} else {
 			m := modules[k-1]
-			articles := make([]string, len(m.set.pages))
+			articles := make([][]byte, len(m.set.pages))
 			for i, p := range m.set.pages {
 				var err error
 				if articles[i], err = r.relocated(r.pages[p], byAnchor, m.set, p); err != nil {
@@ -102,7 +102,7 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		}
 		if oks[k] && r.Emit != nil {
 			r.Emit(o)
-			o.Data = nil
+			o.Data, o.Parts = nil, nil
 		}
 		outs[k] = o
 	})
@@ -126,7 +126,7 @@ const articlesMark = "<haven-print-articles></haven-print-articles>"
 
 // printPage puts the articles of a set's pages one after another on one
 // page.
-func (r *Renderer) printPage(set printSet, title, backURL string, articles []string, diags *diag.List) (Output, bool) {
+func (r *Renderer) printPage(set printSet, title, backURL string, articles [][]byte, diags *diag.List) (Output, bool) {
 	url := set.url
 	d := r.pageData(url, "print", title)
 	d.Nav = nil
@@ -151,18 +151,22 @@ func (r *Renderer) printPage(set printSet, title, backURL string, articles []str
 		diags.Errorf(diag.Position{File: "theme:layouts/print.html"}, "the print template for %s does not show .PrintArticles", url)
 		return Output{}, false
 	}
+	o := Output{Path: url, Source: "print page " + url, Minified: minified}
+	if r.Emit != nil {
+		o.Parts = append(append([][]byte{before}, articles...), after)
+		return o, true
+	}
 	size := len(shell)
 	for _, a := range articles {
 		size += len(a)
 	}
-	var b bytes.Buffer
-	b.Grow(size)
-	b.Write(before)
+	b := make([]byte, 0, size)
+	b = append(b, before...)
 	for _, a := range articles {
-		b.WriteString(a)
+		b = append(b, a...)
 	}
-	b.Write(after)
-	return Output{Path: url, Data: b.Bytes(), Source: "print page " + url, Minified: minified}, true
+	o.Data = append(b, after...)
+	return o, true
 }
 
 // relocated is a page's article from the programme's print page (at the
@@ -170,13 +174,13 @@ func (r *Renderer) printPage(set printSet, title, backURL string, articles []str
 // links to articles that set does not hold lead to their pages instead,
 // and relative addresses are made relative to set's page. Under haven
 // watch it is cached with the page.
-func (r *Renderer) relocated(article string, byAnchor map[string]string, set printSet, p *programme.Page) (string, error) {
+func (r *Renderer) relocated(article []byte, byAnchor map[string]string, set printSet, p *programme.Page) ([]byte, error) {
 	return r.cachedArticle(set, p, func() ([]byte, error) { return relocate(article, byAnchor, set) })
 }
 
 // relocate does relocated's work.
-func relocate(article string, byAnchor map[string]string, set printSet) ([]byte, error) {
-	return rewriteHTML([]byte(article), false, func(attr, val string) (string, bool) {
+func relocate(article []byte, byAnchor map[string]string, set printSet) ([]byte, error) {
+	return rewriteHTML(article, false, func(attr, val string) (string, bool) {
 		if attr != "href" && attr != "src" || val == "" || programme.Scheme(val) != "" || val[0] == '/' {
 			return "", false
 		}
@@ -211,16 +215,15 @@ func relocate(article string, byAnchor map[string]string, set printSet) ([]byte,
 // printArticle renders one page's article for a print page, from the
 // page's data and Markdown HTML, minified when the build minifies; under
 // haven watch it is cached with the page.
-func (r *Renderer) printArticle(set printSet, p *programme.Page, pd *PageData, body []byte) (string, error) {
+func (r *Renderer) printArticle(set printSet, p *programme.Page, pd *PageData, body []byte) ([]byte, error) {
 	return r.cachedArticle(set, p, func() ([]byte, error) { return r.renderArticle(set, p, pd, body) })
 }
 
 // cachedArticle returns page p's article on the print page of set, made by
 // build unless haven watch's cache holds it from an earlier build.
-func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() ([]byte, error)) (string, error) {
+func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() ([]byte, error)) ([]byte, error) {
 	if r.Cache == nil || r.Key == nil {
-		b, err := build()
-		return string(b), err
+		return build()
 	}
 	name, key := r.Edition.Name+"/"+set.url+"/"+p.Source, r.Key(p)
 	if html, ok := r.Cache.article(name, key); ok {
@@ -228,10 +231,10 @@ func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() (
 	}
 	b, err := build()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	r.Cache.keepArticle(name, key, string(b))
-	return string(b), nil
+	r.Cache.keepArticle(name, key, b)
+	return b, nil
 }
 
 // renderArticle does printArticle's work.
@@ -260,6 +263,9 @@ func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, 
 	html, err := r.run("print", "print-article", &c, len(body)+4<<10)
 	if err != nil {
 		return nil, err
+	}
+	if cap(html) > len(html)+len(html)/8 {
+		html = bytes.Clone(html) // held until the print pages are made
 	}
 	// Made of a minified layout and a minified body, when the layouts
 	// are minified.

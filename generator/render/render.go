@@ -34,6 +34,10 @@ type Output struct {
 	Data []byte
 	// Source names the file it came from, for diagnostics.
 	Source string
+	// Parts, when set instead of Data, are the file's bytes one after
+	// another: a large file (the programme's print page) is never joined
+	// in memory. Only with Renderer.Emit.
+	Parts [][]byte
 	// Minified is set when Data is already minified.
 	Minified bool
 	// Pos is where an author would change the file's name: a page's
@@ -50,7 +54,10 @@ type Cache struct {
 	articles map[string]cachedArticle
 }
 
-type cachedArticle struct{ key, html string }
+type cachedArticle struct {
+	key  string
+	html []byte // never changed once kept
+}
 
 type cachedPage struct {
 	key string
@@ -62,17 +69,17 @@ func NewCache() *Cache {
 	return &Cache{m: map[string]cachedPage{}, articles: map[string]cachedArticle{}}
 }
 
-func (c *Cache) article(name, key string) (string, bool) {
+func (c *Cache) article(name, key string) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.articles[name]
 	if !ok || e.key != key {
-		return "", false
+		return nil, false
 	}
 	return e.html, true
 }
 
-func (c *Cache) keepArticle(name, key, html string) {
+func (c *Cache) keepArticle(name, key string, html []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.articles[name] = cachedArticle{key, html}
@@ -169,7 +176,7 @@ type Renderer struct {
 
 	// pages holds each rendered page's article for the programme's print
 	// page.
-	pages map[*programme.Page]string
+	pages map[*programme.Page][]byte
 }
 
 // SessionPart is one list of a session (outcomes, materials, preparation)
@@ -210,7 +217,7 @@ func Funcs(w *theme.Words) template.FuncMap {
 
 // Site renders every file of the site.
 func (r *Renderer) Site(diags *diag.List) []Output {
-	r.pages = map[*programme.Page]string{}
+	r.pages = map[*programme.Page][]byte{}
 	r.navCache = map[navKey]string{}
 	var out []Output
 	// Every page's article for the programme's print page is made with
@@ -223,7 +230,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	// slots are gathered in reading order.
 	results := make([]pageResult, len(r.Prog.Pages))
 	fresh := make([]bool, len(results))
-	articles := make([]string, len(results))
+	articles := make([][]byte, len(results))
 	var rendered atomic.Int64
 	work.Each(len(results), func(i int) {
 		if r.Progress != nil {
