@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"haven/generator/corpus"
+	"haven/generator/diag"
+	"haven/generator/markdown"
 	"strings"
 	"testing"
 )
@@ -122,32 +125,25 @@ func FuzzJSONString(f *testing.F) {
 	})
 }
 
-// benchPages are pages like a generated programme's: headings with ids,
-// paragraphs, lists and a table, mostly lower-case words.
-func benchPages(n int) []Page {
-	words := strings.Fields("the group talks about feelings and listening with care while the facilitator keeps time Parents share stories of change courage and support in a safe space")
+// benchPages are sessions of a generated programme, rendered.
+func benchPages(tb testing.TB, n int) []Page {
+	m := markdown.New(markdown.Options{})
 	var pages []Page
 	for i := range n {
-		var b strings.Builder
-		for s := range 6 {
-			fmt.Fprintf(&b, `<h2 id="part-%d">Part %d %s</h2>`, s, s, words[(i+s)%len(words)])
-			for p := range 4 {
-				b.WriteString("<p>")
-				for w := range 40 {
-					b.WriteString(words[(i*7+s*5+p*3+w)%len(words)])
-					b.WriteByte(' ')
-				}
-				b.WriteString("</p>")
-			}
-			b.WriteString("<ul><li>Ask each person</li><li>Notice &amp; name</li></ul>")
+		text := []byte(corpus.Session(1+i/30, 1+i%30, 1))
+		_, body, _ := bytes.Cut(text[4:], []byte("\n---\n")) // after the frontmatter
+		doc := m.Parse(body, func(int) diag.Position { return diag.Position{File: "s.md"} }, &diag.List{})
+		var html bytes.Buffer
+		if err := m.Render(&html, doc, false); err != nil {
+			tb.Fatal(err)
 		}
-		pages = append(pages, Page{Title: fmt.Sprintf("Session %d", i), URL: fmt.Sprintf("m/s-%d.html", i), Module: "Module", Body: []byte(b.String())})
+		pages = append(pages, Page{Title: fmt.Sprintf("Session %d", i), URL: fmt.Sprintf("m/s-%d.html", i), Module: "Module", Body: html.Bytes()})
 	}
 	return pages
 }
 
 func BenchmarkAnalyze(b *testing.B) {
-	pages := benchPages(100)
+	pages := benchPages(b, 100)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range pages {
@@ -157,7 +153,7 @@ func BenchmarkAnalyze(b *testing.B) {
 }
 
 func BenchmarkAssemble(b *testing.B) {
-	pages := benchPages(1000)
+	pages := benchPages(b, 1000)
 	as := make([]*Analysis, len(pages))
 	for i, p := range pages {
 		as[i] = Analyze(p)

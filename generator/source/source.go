@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"haven/generator/diag"
+	"haven/generator/work"
 )
 
 // Limits on what one file may cost, so that a stray video or a generated
@@ -137,6 +138,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		return nil
 	}
 	var files []File
+	var reads []string // files to read: paths below root
 	fsys := root.FS()
 	err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
 		pos := diag.Position{File: p}
@@ -196,24 +198,38 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 				}
 			}
 		}
+		reads = append(reads, p)
+		return nil
+	})
+	if err != nil {
+		diags.Errorf(diag.Position{File: top}, "cannot read: %v", unwrapPath(err))
+	}
+	// The files themselves are read several at once.
+	read := make([]File, len(reads))
+	errs := make([]error, len(reads))
+	work.Each(len(reads), func(i int) {
+		p := reads[i]
 		limit := int64(MaxAssetSize)
 		if strings.EqualFold(path.Ext(p), ".md") {
 			limit = MaxMarkdownSize
 		}
 		data, fi, err := readFile(root, p, limit)
 		if err != nil {
-			hint := "check that the file exists, that you may read it, and that no other program holds it"
-			if errors.Is(err, errTooLarge) {
-				hint = "split the page into smaller pages, or keep large files (videos, archives) outside the programme"
-			}
-			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: hint})
-			return nil
+			errs[i] = err
+			return
 		}
-		files = append(files, File{Path: rel, Data: data, Size: fi.Size(), ModTime: fi.ModTime()})
-		return nil
+		read[i] = File{Path: strings.TrimPrefix(p, top+"/"), Data: data, Size: fi.Size(), ModTime: fi.ModTime()}
 	})
-	if err != nil {
-		diags.Errorf(diag.Position{File: top}, "cannot read: %v", unwrapPath(err))
+	for i, err := range errs {
+		if err == nil {
+			files = append(files, read[i])
+			continue
+		}
+		hint := "check that the file exists, that you may read it, and that no other program holds it"
+		if errors.Is(err, errTooLarge) {
+			hint = "split the page into smaller pages, or keep large files (videos, archives) outside the programme"
+		}
+		diags.Add(diag.Diagnostic{Pos: diag.Position{File: reads[i]}, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: hint})
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files
@@ -254,9 +270,22 @@ func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, err
 	if fi.Size() > limit {
 		return nil, nil, fmt.Errorf("%w: %s, the limit is %d MiB", errTooLarge, mebibytes(fi.Size()), limit>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, nil, err
+	// Read into a buffer of the file's size (and a byte more, to see a
+	// file that grew), not one grown by doubling.
+	data := make([]byte, 0, fi.Size()+1)
+	lr := io.LimitReader(f, limit+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	if int64(len(data)) > limit {
 		return nil, nil, fmt.Errorf("%w: the limit is %d MiB", errTooLarge, limit>>20)
