@@ -449,16 +449,20 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	er := EditionResult{Name: ed.Name, Pages: len(view.Pages)}
 	b.step("search "+ed.Name, func() {
 		index, _ := search.Assemble(r.Search)
-		for _, f := range index {
+		r.Search = nil
+		files := make([]render.Output, len(index))
+		for i, f := range index {
 			// Compact JSON already: minifying it would only cost time.
-			o := render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true}
+			files[i] = render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true}
 			er.SearchBytes += len(f.Data)
-			if sk != nil {
-				sk.put(o)
-				o.Data = nil
-			}
-			outputs = append(outputs, o)
 		}
+		if sk != nil {
+			work.Each(len(files), func(i int) {
+				sk.put(files[i])
+				files[i].Data = nil
+			})
+		}
+		outputs = append(outputs, files...)
 	})
 	var files []publish.File
 	b.step("minify "+ed.Name, func() { files = collect("", outputs, b.mf, diags) })

@@ -190,6 +190,26 @@ type SessionPart struct {
 // text writes times and sizes in the renderer's words.
 func (r *Renderer) text() Text { return Text{r.Words} }
 
+// wordsJSON gives the theme's words with a prefix as a JSON object, made
+// once per prefix: every page asks for the same.
+func wordsJSON(w *theme.Words) func(prefix string) (string, error) {
+	var mu sync.Mutex
+	made := map[string]string{}
+	return func(prefix string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if j, ok := made[prefix]; ok {
+			return j, nil
+		}
+		b, err := json.Marshal(w.Prefixed(prefix))
+		if err != nil {
+			return "", err
+		}
+		made[prefix] = string(b)
+		return string(b), nil
+	}
+}
+
 // Funcs are the template functions available to layouts: t looks up the
 // theme's words ({{t "agenda"}}, {{t "session_n" "n" 3}}), words gives a
 // script its words as JSON (keys starting with a prefix), minutes writes a
@@ -197,7 +217,7 @@ func (r *Renderer) text() Text { return Text{r.Words} }
 func Funcs(w *theme.Words) template.FuncMap {
 	return template.FuncMap{
 		"t":       w.T,
-		"words":   func(prefix string) (string, error) { b, err := json.Marshal(w.Prefixed(prefix)); return string(b), err },
+		"words":   wordsJSON(w),
 		"minutes": Text{w}.Minutes,
 		// part gathers a list section of a session for the
 		// "session-list-part" template.
