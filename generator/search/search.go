@@ -12,6 +12,7 @@
 package search
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"io"
@@ -238,7 +239,17 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	}
 
 	var st Stats
+	// Writers sized up front, from what they will hold (escapes aside),
+	// rather than grown by doubling.
+	idxSize := 128
+	for _, r := range pageRows {
+		idxSize += len(r[0]) + len(r[1]) + len(r[2]) + 12
+	}
+	for _, s := range secs {
+		idxSize += len(s.s.anchor) + len(s.s.heading) + 16
+	}
 	var idx jsonWriter
+	idx.b = make([]byte, 0, idxSize)
 	idx.raw(`havenSearch.index({"pages":[`)
 	for i, r := range pageRows {
 		idx.comma(i)
@@ -271,7 +282,12 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	work.Each(len(keys), func(i int) {
 		terms := byKey[keys[i]]
 		slices.Sort(terms)
+		size := 64
+		for _, term := range terms {
+			size += len(term) + 6 + 6*len(postings[term]) // a section number, a weight and commas
+		}
 		var w jsonWriter
+		w.b = make([]byte, 0, size)
 		w.raw("havenSearch.terms(" + strconv.Itoa(i) + ",{")
 		for j, term := range terms {
 			w.comma(j)
@@ -290,9 +306,15 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	nTexts := (len(secs) + TextsPerShard - 1) / TextsPerShard
 	texts := make([]File, nTexts)
 	work.Each(nTexts, func(n int) {
+		shard := secs[n*TextsPerShard : min(len(secs), (n+1)*TextsPerShard)]
+		size := 64
+		for _, s := range shard {
+			size += len(s.s.quoted) + 1
+		}
 		var w jsonWriter
+		w.b = make([]byte, 0, size)
 		w.raw("havenSearch.texts(" + strconv.Itoa(n) + ",[")
-		for j, s := range secs[n*TextsPerShard : min(len(secs), (n+1)*TextsPerShard)] {
+		for j, s := range shard {
 			w.comma(j)
 			w.raw(s.s.quoted)
 		}
@@ -414,11 +436,13 @@ func split(body []byte) []*section {
 			if skipDepth > 0 {
 				continue
 			}
-			t := html.UnescapeString(string(data))
-			if inHeading {
-				cur.heading += t
-			} else {
-				cur.text.WriteString(t)
+			switch {
+			case inHeading:
+				cur.heading += html.UnescapeString(string(data))
+			case bytes.IndexByte(data, '&') < 0:
+				cur.text.Write(data) // nothing to unescape: no copy
+			default:
+				cur.text.WriteString(html.UnescapeString(string(data)))
 			}
 		}
 	}
