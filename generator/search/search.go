@@ -17,6 +17,7 @@ import (
 	"html"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,15 +203,32 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 		s    analysed
 	}
 	var secs []sec
-	postings := map[string][]int{} // term -> section, weight, section, weight...
 	var pageRows [][3]string
 	for pi, a := range pages {
 		pageRows = append(pageRows, [3]string{a.title, a.url, a.module})
 		for _, s := range a.sections {
-			idx := len(secs)
 			secs = append(secs, sec{pi, s})
-			eachPacked(s.terms, func(t string, w int) { postings[t] = append(postings[t], idx, w) })
 		}
+	}
+	// The postings are gathered in parallel: each worker takes the terms
+	// whose hash falls to it, reading every section in order, so that each
+	// list is in section order.
+	workers := runtime.GOMAXPROCS(0)
+	parts := make([]map[string][]int, workers) // term -> section, weight, section, weight...
+	work.Each(workers, func(k int) {
+		m := map[string][]int{}
+		for idx, s := range secs {
+			eachPacked(s.s.terms, func(t string, w int) {
+				if int(termHash(t)%uint32(workers)) == k {
+					m[t] = append(m[t], idx, w)
+				}
+			})
+		}
+		parts[k] = m
+	})
+	postings := parts[0]
+	for _, m := range parts[1:] {
+		maps.Copy(postings, m)
 	}
 
 	// Shards by the first keyLen runes of each term, numbered in key
@@ -328,6 +346,15 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	}
 	st.Pages, st.Sections, st.Terms = len(pages), len(secs), len(postings)
 	return files, st
+}
+
+// termHash is FNV-1a of a term, to share terms among workers.
+func termHash(t string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(t); i++ {
+		h = (h ^ uint32(t[i])) * 16777619
+	}
+	return h
 }
 
 // jsonWriter writes the index's JavaScript: JSON data in a function call.
