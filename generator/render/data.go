@@ -169,11 +169,9 @@ func (r *Renderer) pageData(url, kind, title string) *PageData {
 // pages would otherwise each run the template over the whole tree); the
 // current page's link then gets aria-current where its href stands.
 func (r *Renderer) sidebar(url string) (template.HTML, error) {
-	open := -1
-	for i, s := range r.Prog.Sections {
-		if !s.IsRoot() && s.Contains(url) {
-			open = i
-		}
+	open, ok := r.openSection[url]
+	if !ok {
+		open = -1
 	}
 	key := navKey{dir: path.Dir(url), open: open}
 	r.navMu.Lock()
@@ -199,6 +197,23 @@ func (r *Renderer) sidebar(url string) (template.HTML, error) {
 		cached = cached[:i+len(mark)] + ` aria-current="page"` + cached[i+len(mark):]
 	}
 	return template.HTML(cached), nil
+}
+
+// openSections maps each page's address to the section its sidebar opens:
+// the last that contains it (Section.Contains), for a look-up per page
+// rather than a walk of every section's pages.
+func openSections(prog *programme.Programme) map[string]int {
+	m := map[string]int{}
+	for i, s := range prog.Sections {
+		if s.IsRoot() {
+			continue
+		}
+		m[s.URL] = i
+		for _, p := range s.Pages {
+			m[p.URL] = i
+		}
+	}
+	return m
 }
 
 // navKey names one shared rendering of the sidebar.

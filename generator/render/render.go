@@ -170,9 +170,11 @@ type Renderer struct {
 	Pack     string
 	PackHome []byte
 
-	// navCache holds the sidebar renderings pages share (see sidebar).
-	navMu    sync.Mutex
-	navCache map[navKey]string
+	// navCache holds the sidebar renderings pages share (see sidebar);
+	// openSection, the section each page's sidebar opens.
+	navMu       sync.Mutex
+	navCache    map[navKey]string
+	openSection map[string]int
 
 	// pages holds each rendered page's article for the programme's print
 	// page.
@@ -239,6 +241,7 @@ func Funcs(w *theme.Words) template.FuncMap {
 func (r *Renderer) Site(diags *diag.List) []Output {
 	r.pages = map[*programme.Page][]byte{}
 	r.navCache = map[navKey]string{}
+	r.openSection = openSections(r.Prog)
 	var out []Output
 	// Every page's article for the programme's print page is made with
 	// the page, while its data is at hand.
