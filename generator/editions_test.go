@@ -13,6 +13,7 @@ import (
 	"github.com/tdewolff/parse/v2/html"
 
 	"haven/generator"
+	"haven/generator/corpus"
 )
 
 // facilitatorTexts returns the text of every facilitator callout in an HTML
@@ -97,32 +98,42 @@ func TestParticipantEditionHasNoFacilitatorContent(t *testing.T) {
 }
 
 // TestEditionsAloneAsTogether: an edition built alone equals the same
-// edition built with the other. (A build of both renders each page's
-// Markdown for both editions in the first pass and lets the pages' trees go
-// as soon as it can; a build of one renders from the trees.)
+// edition built with the other, for the sample programme and a generated
+// one. (A build of both renders each page's Markdown for both editions in
+// the first pass, analyses the participant's page for search from the
+// facilitator's, and lets the pages' trees go as soon as it can; a build of
+// one renders and analyses each page from its tree.)
 func TestEditionsAloneAsTogether(t *testing.T) {
-	both := t.TempDir()
-	buildSample(t, both)
-	together := readTree(t, both)
-	for _, ed := range []string{"facilitator", "participant"} {
-		out := t.TempDir()
-		if _, err := generator.Build(context.Background(), generator.Options{Dir: "..", Out: out, Minify: true, Edition: ed}); err != nil {
+	generated := t.TempDir()
+	if err := corpus.Write(generated, 60, 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"..", generated} {
+		both := t.TempDir()
+		if _, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: both, Minify: true}); err != nil {
 			t.Fatal(err)
 		}
-		alone := readTree(t, filepath.Join(out, ed))
-		n := 0
-		for name, data := range together {
-			rest, ok := strings.CutPrefix(name, ed+"/")
-			if !ok {
-				continue
+		together := readTree(t, both)
+		for _, ed := range []string{"facilitator", "participant"} {
+			out := t.TempDir()
+			if _, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: ed}); err != nil {
+				t.Fatal(err)
 			}
-			n++
-			if !bytes.Equal(alone[rest], data) {
-				t.Errorf("%s differs when the edition is built alone", name)
+			alone := readTree(t, filepath.Join(out, ed))
+			n := 0
+			for name, data := range together {
+				rest, ok := strings.CutPrefix(name, ed+"/")
+				if !ok {
+					continue
+				}
+				n++
+				if !bytes.Equal(alone[rest], data) {
+					t.Errorf("%s: %s differs when the edition is built alone", dir, name)
+				}
 			}
-		}
-		if n != len(alone) || n < 20 {
-			t.Errorf("%s: %d files built together, %d alone", ed, n, len(alone))
+			if n != len(alone) || n < 20 {
+				t.Errorf("%s: %s: %d files built together, %d alone", dir, ed, n, len(alone))
+			}
 		}
 	}
 }

@@ -347,6 +347,9 @@ type Bodies struct {
 type renderedBody struct {
 	html     []byte
 	minified bool
+	// search is the page's search analysis for that edition, when the
+	// first edition's scan made it (search.AnalyzeEditions).
+	search *search.Analysis
 }
 
 func (b *Bodies) put(doc *markdown.Doc, body renderedBody) {
@@ -406,15 +409,33 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	}
 	res.body = body.html
 	whole := r.Minify != nil && !body.minified
-	if r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant {
-		other, err := r.body(p, r.Bodies.Participant)
+	sp := search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body}
+	switch {
+	case body.search != nil: // made with the body, in the first edition
+		res.search = body.search
+	case r.Bodies != nil && r.Bodies.Participant && !r.Edition.Participant:
+		// The participant's page is this one without its facilitator
+		// callouts: one scan analyses both.
+		var part *search.Analysis
+		res.search, part = search.AnalyzeEditions(sp)
+		other, err := r.body(p, true)
 		if err != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
 			return res
 		}
+		other.search = part
 		r.Bodies.put(p.Doc, other)
+	default:
+		res.search = search.Analyze(sp)
+		if r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant {
+			other, err := r.body(p, r.Bodies.Participant)
+			if err != nil {
+				diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
+				return res
+			}
+			r.Bodies.put(p.Doc, other)
+		}
 	}
-	res.search = search.Analyze(search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body})
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
@@ -498,10 +519,10 @@ func (r *Renderer) body(p *programme.Page, participant bool) (renderedBody, erro
 	}
 	if r.Minify != nil && r.Theme.Minified() {
 		if m, err := r.Minify(p.URL, b.Bytes()); err == nil {
-			return renderedBody{m, true}, nil
+			return renderedBody{html: m, minified: true}, nil
 		}
 	}
-	return renderedBody{b.Bytes(), false}, nil
+	return renderedBody{html: b.Bytes()}, nil
 }
 
 func moduleOf(p *programme.Page) string {

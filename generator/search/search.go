@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"io"
 	"maps"
 	"runtime"
 	"slices"
@@ -98,10 +97,40 @@ type analysed struct {
 	// terms holds the section's distinct terms, each followed by one
 	// byte, its weight (terms hold only letters and digits).
 	terms string
+	// raw and rawHeading are the section's text and heading as split
+	// found them, kept only while the other edition's page is analysed
+	// from the same scan (AnalyzeEditions).
+	raw, rawHeading string
 }
 
 // Analyze splits a page into sections and weighs their terms.
 func Analyze(p Page) *Analysis {
+	secs, _ := split(p.Body, false)
+	return analyze(p, secs, nil, false)
+}
+
+// AnalyzeEditions analyses a page of the facilitator edition and, from the
+// same scan, the page as the participant edition shows it: the same page
+// without its facilitator callouts (elements of class
+// "callout-facilitator"). The participant's analysis is Analyze's of that
+// page; its sections without a facilitator callout are the facilitator's,
+// shared.
+func AnalyzeEditions(p Page) (facilitator, participant *Analysis) {
+	fac, part := split(p.Body, true)
+	facilitator = analyze(p, fac, nil, true)
+	participant = analyze(p, part, facilitator, false)
+	for _, a := range []*Analysis{facilitator, participant} {
+		for i := range a.sections {
+			a.sections[i].raw, a.sections[i].rawHeading = "", "" // compared: not to be held
+		}
+	}
+	return facilitator, participant
+}
+
+// analyze weighs the terms of a page's sections (from split). A section
+// that other has the same (anchor, level, heading and text) is taken from
+// there; keepRaw keeps what that comparison needs.
+func analyze(p Page, sections []*section, other *Analysis, keepRaw bool) *Analysis {
 	a := &Analysis{title: p.Title, url: p.URL, module: p.Module}
 	open := &section{level: 1}
 	if p.Summary != "" {
@@ -109,27 +138,44 @@ func Analyze(p Page) *Analysis {
 		open.text.WriteString(" ")
 	}
 	secs := []*section{open}
-	for _, s := range split(p.Body) {
+	for _, s := range sections {
 		if s.anchor == "" {
 			open.text.WriteString(s.text.String())
 			continue
 		}
 		secs = append(secs, s)
 	}
+	var same map[string]int // other's sections by anchor
+	if other != nil {
+		same = make(map[string]int, len(other.sections))
+		for i, o := range other.sections {
+			same[o.anchor] = i
+		}
+	}
 	var ts termSet
 	for i, s := range secs {
+		raw := s.text.String()
+		if j, ok := same[s.anchor]; ok && (i == 0) == (j == 0) {
+			if o := other.sections[j]; o.level == s.level && o.rawHeading == s.heading && o.raw == raw {
+				a.sections = append(a.sections, o)
+				continue
+			}
+		}
 		ts.reset()
 		if i == 0 {
 			eachTerm(p.Title, func(t []byte) { ts.add(t, WeightTitle) })
 		}
 		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
-		text := collapse(s.text.String())
+		text := collapse(raw)
 		eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
 		var q jsonWriter
 		q.b = make([]byte, 0, len(text)+len(text)/16+2)
 		q.str(text)
-		a.sections = append(a.sections, analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level,
-			quoted: string(q.b), terms: ts.String()})
+		as := analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level, quoted: string(q.b), terms: ts.String()}
+		if keepRaw {
+			as.raw, as.rawHeading = raw, s.heading // to be compared with the other edition's
+		}
+		a.sections = append(a.sections, as)
 	}
 	return a
 }
@@ -409,35 +455,58 @@ func (w *jsonWriter) str(s string) {
 
 // split cuts a page body into sections at its h2 and h3 headings that have
 // ids. Text before the first heading has an empty anchor. The time shown
-// beside activity headings and callout labels are left out.
-func split(body []byte) []*section {
+// beside activity headings and callout labels are left out. With both, it
+// also returns the sections of the page as the participant edition shows
+// it: without the elements of class "callout-facilitator" (text, headings
+// and all).
+func split(body []byte, both bool) (fac, part []*section) {
 	cur := &section{level: 1}
-	out := []*section{cur}
+	fac = []*section{cur}
+	var pcur *section // the participant's, with both
+	if both {
+		pcur = &section{level: 1}
+		part = []*section{pcur}
+	}
 	lex := phtml.NewLexer(parse.NewInputBytes(body))
 	var inHeading bool
 	skipDepth := 0 // >0 while inside an element whose text is left out
 	var tag string
 	var skipTag string
+	facDepth := 0 // >0 while inside a facilitator callout, with both
+	var facTag string
+	// participant reports whether what is read now is in the
+	// participant's page too.
+	participant := func() bool { return both && facDepth == 0 }
+	space := func() {
+		cur.text.WriteByte(' ')
+		if participant() {
+			pcur.text.WriteByte(' ')
+		}
+	}
 	for {
 		tt, data := lex.Next()
 		switch tt {
 		case phtml.ErrorToken:
-			if lex.Err() != io.EOF {
-				return out
-			}
-			return out
+			return fac, part
 		case phtml.StartTagToken:
 			tag = string(lex.Text())
 			if skipDepth > 0 && tag == skipTag {
 				skipDepth++
 			}
+			if facDepth > 0 && tag == facTag {
+				facDepth++
+			}
 			if (tag == "h2" || tag == "h3") && skipDepth == 0 {
 				cur = &section{level: int(tag[1] - '0')}
-				out = append(out, cur)
+				fac = append(fac, cur)
+				if participant() {
+					pcur = &section{level: cur.level}
+					part = append(part, pcur)
+				}
 				inHeading = true
 			}
 			if blocks[tag] {
-				cur.text.WriteByte(' ')
+				space()
 			}
 		case phtml.AttributeToken:
 			name := string(lex.Text())
@@ -445,6 +514,13 @@ func split(body []byte) []*section {
 			switch {
 			case name == "id" && inHeading && cur.anchor == "":
 				cur.anchor = html.UnescapeString(val)
+				if participant() && pcur.anchor == "" {
+					pcur.anchor = cur.anchor
+				}
+			case name == "class" && both && facDepth == 0 && hasClass(val, "callout-facilitator"):
+				// From its start tag on: the space that tag wrote
+				// beside the text around it changes no word.
+				facDepth, facTag = 1, tag
 			case name == "class" && skipDepth == 0 && (hasClass(val, "activity-time") || hasClass(val, "callout-label")):
 				skipDepth, skipTag = 1, tag
 			}
@@ -457,7 +533,10 @@ func split(body []byte) []*section {
 				inHeading = false
 			}
 			if blocks[name] {
-				cur.text.WriteByte(' ')
+				space()
+			}
+			if facDepth > 0 && name == facTag {
+				facDepth--
 			}
 		case phtml.TextToken:
 			if skipDepth > 0 {
@@ -465,11 +544,22 @@ func split(body []byte) []*section {
 			}
 			switch {
 			case inHeading:
-				cur.heading += html.UnescapeString(string(data))
+				t := html.UnescapeString(string(data))
+				cur.heading += t
+				if participant() {
+					pcur.heading += t
+				}
 			case bytes.IndexByte(data, '&') < 0:
 				cur.text.Write(data) // nothing to unescape: no copy
+				if participant() {
+					pcur.text.Write(data)
+				}
 			default:
-				cur.text.WriteString(html.UnescapeString(string(data)))
+				t := html.UnescapeString(string(data))
+				cur.text.WriteString(t)
+				if participant() {
+					pcur.text.WriteString(t)
+				}
 			}
 		}
 	}

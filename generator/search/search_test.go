@@ -7,6 +7,7 @@ import (
 	"haven/generator/corpus"
 	"haven/generator/diag"
 	"haven/generator/markdown"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -33,7 +34,7 @@ func TestSplit(t *testing.T) {
 <div class="callout callout-say" role="note"><p class="callout-label"><span class="callout-kind">Say</span></p><p>Hello &amp; welcome.</p></div>
 <h3 id="sub">Sub part</h3><p>Deeper.</p>
 <h4 id="small">Small</h4><p>Still in sub.</p>`
-	secs := split([]byte(body))
+	secs, _ := split([]byte(body), false)
 	var got []string
 	for _, s := range secs {
 		got = append(got, s.anchor+"|"+collapse(s.heading)+"|"+collapse(s.text.String()))
@@ -161,5 +162,49 @@ func BenchmarkAssemble(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Assemble(as)
+	}
+}
+
+// TestAnalyzeEditions: the participant's analysis made from the
+// facilitator's page (AnalyzeEditions) is the analysis of the participant's
+// own page, for pages with facilitator callouts anywhere: first and last,
+// with headings inside, in lists and quotes, beside other callouts.
+func TestAnalyzeEditions(t *testing.T) {
+	pages := []string{
+		"::: facilitator\nFirst thing, for facilitators.\n:::\n\nOpening words.\n\n## One {#one}\n\nText one.\n",
+		"Intro.\n\n## A {#a}\n\nBefore.\n\n::: facilitator\n## Inside {#inside}\n\nHidden words.\n\n### Deeper {#deeper}\n\nMore hidden.\n:::\n\nAfter the callout.\n\n## B {#b}\n\nB text.\n\n::: facilitator\nLast.\n:::\n",
+		"- item one\n\n  ::: facilitator\n  in a list\n  :::\n- item two\n\n> quote\n>\n> ::: facilitator\n> in a quote\n> :::\n\n::: tip\nA tip for all.\n:::\n\n::: facilitator\n::: tip\nNested tip.\n:::\n:::\n\nword&amp;word after\n",
+		"## Only {#only}\n\nNo callout at all, *emphasis* and `code`.\n",
+	}
+	for i := range 40 {
+		text := corpus.Session(1+i/10, 1+i%10, 3)
+		_, body, _ := strings.Cut(text[4:], "\n---\n")
+		pages = append(pages, body)
+	}
+	m := markdown.New(markdown.Options{})
+	for i, src := range pages {
+		doc := m.Parse([]byte(src), func(int) diag.Position { return diag.Position{File: "p.md"} }, &diag.List{})
+		var fac, part bytes.Buffer
+		if err := m.Render(&fac, doc, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Render(&part, doc, true); err != nil {
+			t.Fatal(err)
+		}
+		if i < 3 && bytes.Equal(fac.Bytes(), part.Bytes()) {
+			t.Fatalf("page %d has no facilitator callout to leave out", i)
+		}
+		page := Page{Title: "Page", URL: "p.html", Module: "M", Summary: "A summary.", Body: fac.Bytes()}
+		gotFac, gotPart := AnalyzeEditions(page)
+		if i == 1 && len(gotPart.sections) != len(gotFac.sections)-2 {
+			t.Errorf("the headings inside the callout: %d sections for the facilitator, %d for the participant", len(gotFac.sections), len(gotPart.sections))
+		}
+		if want := Analyze(page); !reflect.DeepEqual(gotFac, want) {
+			t.Errorf("page %d: the facilitator's analysis differs from Analyze's", i)
+		}
+		page.Body = part.Bytes()
+		if want := Analyze(page); !reflect.DeepEqual(gotPart, want) {
+			t.Errorf("page %d: the participant's analysis made from the facilitator's page differs from the participant page's own:\n got %+v\nwant %+v", i, gotPart.sections, want.sections)
+		}
 	}
 }
