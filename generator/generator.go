@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -421,14 +422,13 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	}
 	var sk *sink
 	if b.stage != nil {
-		sk = &sink{stage: b.stage, prefix: ed.Name + "/", mf: b.mf}
+		sk = &sink{stage: b.stage, prefix: ed.Name + "/", mf: b.mf, packFile: r.Pack}
 		if r.Pack != "" {
 			sk.pack = &pack.Builder{}
 			// The compressed files wait for the pack in a scratch file
 			// (in memory, should the staging folder refuse one).
 			if f, done, err := b.stage.Spool(ed.Name); err == nil {
-				sk.pack.Spool = f
-				defer done()
+				sk.pack.Spool, sk.spoolDone = f, done
 			}
 		}
 		r.Emit = sk.put
@@ -483,9 +483,13 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 				if sk.failed() {
 					return // the build fails with the write error
 				}
+				if err := sk.finishPack(r.PackHome); err != nil {
+					diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
+					return
+				}
 				// An error here is the disk's ("cannot write ..."): the
 				// build's error, as for every other file.
-				sk.fail(sk.writePack(r.Pack, packName, r.PackHome))
+				sk.fail(sk.writePack(packName))
 				files = append(files, publish.File{Path: r.Pack})
 				return
 			}
@@ -501,6 +505,11 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 		files = append(files, watchFiles(files)...)
 	}
 	if sk != nil {
+		if sk.spoolDone != nil {
+			if err := sk.spoolDone(); err != nil {
+				sk.fail(err) // it must not be published
+			}
+		}
 		return files, er, sk.err
 	}
 	return files, er, nil
@@ -511,10 +520,13 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 // and compresses each into the edition's pack, so that a build holds
 // neither the edition nor its pack whole.
 type sink struct {
-	stage  *publish.Stage
-	prefix string // the edition's folder, with its slash
-	mf     *publish.Minifier
-	pack   *pack.Builder // nil for no pack
+	stage    *publish.Stage
+	prefix   string // the edition's folder, with its slash
+	mf       *publish.Minifier
+	pack     *pack.Builder // nil for no pack
+	packFile string        // the pack's name in the edition
+	// spoolDone removes the pack's scratch file, if it has one.
+	spoolDone func() error
 
 	mu    sync.Mutex
 	err   error           // the first write or pack error
@@ -556,11 +568,22 @@ func (s *sink) put(o render.Output) {
 			s.mu.Lock()
 			s.home = data
 			s.mu.Unlock()
-		} else {
-			err = s.pack.Add(o.Path, data)
+		} else if err = s.pack.Add(o.Path, data); err != nil {
+			err = s.packErr(err)
 		}
 	}
 	s.fail(err)
+}
+
+// packErr says that the pack could not be written, for an error met while
+// adding to it: a full disk under its scratch file, most likely. The
+// scratch file's own name would mean nothing to an author.
+func (s *sink) packErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot write %s%s: %w", s.prefix, s.packFile, err)
 }
 
 // putParts writes a file given as parts without joining them.
@@ -577,7 +600,9 @@ func (s *sink) putParts(o render.Output) {
 		return nil
 	})
 	if err == nil && s.pack != nil {
-		err = s.pack.AddParts(o.Path, o.Parts)
+		if err = s.pack.AddParts(o.Path, o.Parts); err != nil {
+			err = s.packErr(err)
+		}
 	}
 	s.fail(err)
 }
@@ -606,10 +631,10 @@ func (s *sink) report(diags *diag.List) {
 	s.warns = nil
 }
 
-// writePack finishes the pack, with home (minified) as its home page: the
-// one without the link to the pack, which it cannot contain; and writes it
-// to the edition's file rel, never whole in memory.
-func (s *sink) writePack(rel, name string, home []byte) error {
+// finishPack completes the pack with home (minified) as its home page:
+// the one without the link to the pack, which it cannot contain. Its
+// errors are the content's or the theme's, not the disk's.
+func (s *sink) finishPack(home []byte) error {
 	if home == nil {
 		home = s.home
 	} else if s.mf != nil {
@@ -621,10 +646,16 @@ func (s *sink) writePack(rel, name string, home []byte) error {
 	}
 	if home != nil {
 		if err := s.pack.Add("index.html", home); err != nil {
-			return err
+			return s.packErr(err)
 		}
 	}
-	return s.stage.PutWith(s.prefix+rel, func(w io.Writer) error { return s.pack.WriteTo(w, name) })
+	return s.pack.Check()
+}
+
+// writePack writes the finished pack into the edition's folder, never
+// whole in memory.
+func (s *sink) writePack(name string) error {
+	return s.stage.PutWith(s.prefix+s.packFile, func(w io.Writer) error { return s.pack.WriteTo(w, name) })
 }
 
 // WatchStatusFile is the file, at each edition's root, that pages opened

@@ -262,17 +262,34 @@ func (b *Builder) Zip(folder string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Check reports two files with one path, which WriteTo refuses.
+func (b *Builder) Check() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, err := b.sorted()
+	return err
+}
+
+// sorted sorts the entries by path and refuses two with one path. The
+// caller holds mu.
+func (b *Builder) sorted() ([]entry, error) {
+	slices.SortFunc(b.entries, func(a, b entry) int { return strings.Compare(a.path, b.path) })
+	for i, e := range b.entries {
+		if i > 0 && b.entries[i-1].path == e.path {
+			return nil, fmt.Errorf("packing %s: two files with this path", e.path)
+		}
+	}
+	return b.entries, nil
+}
+
 // WriteTo writes the pack to out, its entries in folder and in path order
 // whatever order they were added in. Two files with one path are refused.
 func (b *Builder) WriteTo(out io.Writer, folder string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	sorted := b.entries
-	slices.SortFunc(sorted, func(a, b entry) int { return strings.Compare(a.path, b.path) })
-	for i, e := range sorted {
-		if i > 0 && sorted[i-1].path == e.path {
-			return fmt.Errorf("packing %s: two files with this path", e.path)
-		}
+	sorted, err := b.sorted()
+	if err != nil {
+		return err
 	}
 	w := zip.NewWriter(out)
 	var copyBuf []byte

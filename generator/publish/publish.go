@@ -332,16 +332,20 @@ func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
 // Spool makes a scratch file in the staging folder, for what a build would
 // otherwise hold in memory until it is written (a pack's compressed files).
 // It is no file of the site: done closes and removes it, and must be called
-// before Commit.
-func (st *Stage) Spool(name string) (f *os.File, done func(), err error) {
+// before Commit; should it fail, the build must not go on (the next would
+// find a file that the manifest does not list).
+func (st *Stage) Spool(name string) (f *os.File, done func() error, err error) {
 	name = ".haven-spool-" + name
 	f, err = st.root.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot make a scratch file in the staging folder: %w", err)
 	}
-	return f, func() {
+	return f, func() error {
 		f.Close()
-		st.root.Remove(name)
+		if err := st.root.Remove(name); err != nil {
+			return fmt.Errorf("cannot remove a scratch file from the staging folder: %w", err)
+		}
+		return nil
 	}, nil
 }
 

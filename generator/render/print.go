@@ -330,7 +330,12 @@ func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
 func rewriteHTML(body []byte, demote bool, attr func(name, val string) (string, bool)) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(body) + len(body)/8)
-	lex := phtml.NewLexer(parse.NewInputBytes(body))
+	// The lexer writes into what it reads (names in lower case, a NUL
+	// after the end): it reads a copy, so that the bytes, which other
+	// goroutines may be writing out, are never changed.
+	input := make([]byte, len(body), len(body)+1)
+	copy(input, body)
+	lex := phtml.NewLexer(parse.NewInputBytes(input))
 	for {
 		tt, data := lex.Next()
 		switch tt {

@@ -325,13 +325,20 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 		}
 	}
 	out = append(out, r.prints(diags)...)
+	var files []Output
 	for _, a := range r.Prog.Assets {
-		add(Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
+		files = append(files, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
 	}
 	for _, f := range r.Theme.Static {
-		add(Output{Path: f.Path, Data: f.Data, Source: f.Origin})
+		files = append(files, Output{Path: f.Path, Data: f.Data, Source: f.Origin})
 	}
-	return out
+	if r.Emit != nil { // several at once: each may need minifying
+		work.Each(len(files), func(i int) {
+			r.Emit(files[i])
+			files[i].Data = nil
+		})
+	}
+	return append(out, files...)
 }
 
 // Bodies holds pages' Markdown HTML, rendered (and minified, when the

@@ -467,7 +467,12 @@ func split(body []byte, both bool) (fac, part []*section) {
 		pcur = &section{level: 1}
 		part = []*section{pcur}
 	}
-	lex := phtml.NewLexer(parse.NewInputBytes(body))
+	// The lexer writes into what it reads (names in lower case, a NUL
+	// after the end): it reads a copy, so that the bytes, which other
+	// goroutines may be writing out, are never changed.
+	input := make([]byte, len(body), len(body)+1)
+	copy(input, body)
+	lex := phtml.NewLexer(parse.NewInputBytes(input))
 	var inHeading bool
 	skipDepth := 0 // >0 while inside an element whose text is left out
 	var tag string

@@ -208,3 +208,19 @@ func TestAnalyzeEditions(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeLeavesBodyAlone: analysing a page reads its body without
+// changing it, nor the byte after it (the HTML lexer writes names in lower
+// case and a NUL after the end of what it reads); the page and its print
+// article are made from the same bytes.
+func TestAnalyzeLeavesBodyAlone(t *testing.T) {
+	body := `<H2 ID="a">Part</H2><P Class="x">Some words</P>`
+	buf := make([]byte, len(body)+8)
+	copy(buf, body)
+	buf[len(body)] = '!'
+	in := buf[:len(body)]
+	AnalyzeEditions(Page{Title: "T", URL: "t.html", Body: in})
+	if string(in) != body || buf[len(body)] != '!' {
+		t.Errorf("the body was changed: %q, then %q", in, buf[len(body)])
+	}
+}
