@@ -272,7 +272,10 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
 			step: step, tell: tell, diags: &diags}
 		if len(eds) == 2 && eds[0].Participant != eds[1].Participant {
-			eb.bodies = &render.Bodies{Participant: eds[1].Participant}
+			eb.bodies = &render.Bodies{Participant: eds[1].Participant, Pages: map[*markdown.Doc]bool{}}
+			for _, p := range programme.Edition(prog, eds[1].Participant).Pages {
+				eb.bodies.Pages[p.Doc] = true
+			}
 		}
 		for i, ed := range eds {
 			eb.last = i == len(eds)-1

@@ -345,8 +345,11 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 // build minifies) by one edition's renderer for the next (see
 // Renderer.Bodies).
 type Bodies struct {
-	// Participant names the edition the bodies are for.
+	// Participant names the edition the bodies are for; Pages, when set,
+	// the pages that edition holds (by their Markdown), the others'
+	// bodies being of no use.
 	Participant bool
+	Pages       map[*markdown.Doc]bool
 	mu          sync.Mutex
 	m           map[*markdown.Doc]renderedBody
 }
@@ -358,6 +361,9 @@ type renderedBody struct {
 	// first edition's scan made it (search.AnalyzeEditions).
 	search *search.Analysis
 }
+
+// wants reports whether the bodies' edition holds the page of doc.
+func (b *Bodies) wants(doc *markdown.Doc) bool { return b.Pages == nil || b.Pages[doc] }
 
 func (b *Bodies) put(doc *markdown.Doc, body renderedBody) {
 	b.mu.Lock()
@@ -420,7 +426,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	switch {
 	case body.search != nil: // made with the body, in the first edition
 		res.search = body.search
-	case r.Bodies != nil && r.Bodies.Participant && !r.Edition.Participant:
+	case r.Bodies != nil && r.Bodies.Participant && !r.Edition.Participant && r.Bodies.wants(p.Doc):
 		// The participant's page is this one without its facilitator
 		// callouts: one scan analyses both.
 		var part *search.Analysis
@@ -434,7 +440,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		r.Bodies.put(p.Doc, other)
 	default:
 		res.search = search.Analyze(sp)
-		if r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant {
+		if r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant && r.Bodies.wants(p.Doc) {
 			other, err := r.body(p, r.Bodies.Participant)
 			if err != nil {
 				diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
