@@ -1,7 +1,8 @@
-// Package render turns the programme model into the files of a site, in
-// memory: every page through its layout, the listing pages of folders
-// without an index.md, the programme's own files and the theme's static
-// files. It does no disk I/O; publish writes what it returns.
+// Package render turns the programme model into the files of a site:
+// every page through its layout, the listing pages of folders without an
+// index.md, the print pages, the programme's own files and the theme's
+// static files. It does no disk I/O: it returns the files, or hands each to
+// Renderer.Emit as soon as it is made, for the build to write.
 package render
 
 import (
