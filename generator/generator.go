@@ -269,16 +269,18 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 
 	var files []publish.File
 	if !diags.HasErrors() {
-		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf, sig: signature(proj, prog, opts),
+		eb := editionBuild{opts: opts, out: out, c: c, th: th, md: md, words: words, mf: mf,
 			step: step, tell: tell, diags: &diags}
-		if len(eds) == 2 && eds[0].Participant != eds[1].Participant {
+		if c != nil {
+			eb.sig = signature(proj, prog, opts) // the cache's key
+		}
+		if len(eds) == 2 { // the facilitator's, then the participant's
 			eb.bodies = &render.Bodies{Participant: eds[1].Participant, Pages: map[*markdown.Doc]bool{}}
 			for _, p := range programme.Edition(prog, eds[1].Participant).Pages {
 				eb.bodies.Pages[p.Doc] = true
 			}
 		}
-		for i, ed := range eds {
-			eb.last = i == len(eds)-1
+		for _, ed := range eds {
 			eb.stage = nil
 			if stage != nil && stageErr == nil && !diags.HasErrors() && !opts.Watch {
 				// Written as made. (A watch build's status file names
@@ -386,8 +388,6 @@ type editionBuild struct {
 	// stage, when set, takes the edition's files as they are made (see
 	// sink): edition then returns them without their bytes.
 	stage *publish.Stage
-	// last is set for the last edition the build renders.
-	last bool
 	// bodies carries pages' Markdown HTML from the first edition to the
 	// second (render.Bodies); nil for a build of one edition.
 	bodies *render.Bodies
@@ -416,12 +416,12 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 		r.Minify = b.mf.Minify
 	}
 	// A plain build of both editions renders each page's Markdown for
-	// both in the first, so that once an edition has rendered a page
-	// nothing reads its tree again. (haven watch keeps the trees for the
-	// next build.)
+	// both in the first (bodies), so that once an edition has rendered a
+	// page nothing reads its tree again. (haven watch keeps the trees for
+	// the next build.)
 	if c == nil {
 		r.Bodies = b.bodies
-		r.Release = b.last || b.bodies != nil
+		r.Release = true
 	}
 	var sk *sink
 	if b.stage != nil {
@@ -638,14 +638,12 @@ func (s *sink) report(diags *diag.List) {
 // the one without the link to the pack, which it cannot contain. Its
 // errors are the content's or the theme's, not the disk's.
 func (s *sink) finishPack(home []byte) error {
+	home, err := packHome(home, s.mf)
+	if err != nil {
+		return err
+	}
 	if home == nil {
-		home = s.home
-	} else if s.mf != nil {
-		m, err := s.mf.Minify("index.html", home)
-		if err != nil {
-			return err
-		}
-		home = m
+		home = s.home // written as it is: there is no other
 	}
 	if home != nil {
 		if err := s.pack.Add("index.html", home); err != nil {
@@ -707,12 +705,9 @@ func packName(title, edition string) string {
 // packEdition zips an edition's files, with the home page as the pack
 // holds it.
 func packEdition(name string, files []publish.File, home []byte, mf *publish.Minifier) ([]byte, error) {
-	if mf != nil && home != nil {
-		m, err := mf.Minify("index.html", home)
-		if err != nil {
-			return nil, err
-		}
-		home = m
+	home, err := packHome(home, mf)
+	if err != nil {
+		return nil, err
 	}
 	pf := make([]pack.File, 0, len(files))
 	for _, f := range files {
@@ -725,17 +720,19 @@ func packEdition(name string, files []publish.File, home []byte, mf *publish.Min
 	return pack.Zip(name, pf)
 }
 
+// packHome is the home page as the pack holds it (rendered without the
+// link to the pack), minified when the build minifies.
+func packHome(home []byte, mf *publish.Minifier) ([]byte, error) {
+	if mf == nil || home == nil {
+		return home, nil
+	}
+	return mf.Minify("index.html", home)
+}
+
 // PageBudget is the time one page may take to parse. Every input haven has
 // met parses in milliseconds; a page that takes longer is reported, so
 // that one pathological file cannot hold a build without a word.
 const PageBudget = 5 * time.Second
-
-// notUTF8 is the error for text in another encoding, with how to fix it.
-func notUTF8(pos diag.Position) diag.Diagnostic {
-	return diag.Diagnostic{Pos: pos, Severity: diag.Error,
-		Message: "the text is not UTF-8 (it may have been saved as Windows-1252 or UTF-16)",
-		Hint:    "save the file as UTF-8 in your editor"}
-}
 
 // isUTF16 reports text saved as UTF-16: a byte order mark, or the NUL bytes
 // that ASCII letters carry in UTF-16 (Markdown never holds NUL).
@@ -745,17 +742,6 @@ func isUTF16(b []byte) bool {
 	}
 	head := b[:min(len(b), 512)]
 	return len(head) >= 2 && bytes.Count(head, []byte{0}) > len(head)/4
-}
-
-func firstInvalid(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			return i
-		}
-		i += size
-	}
-	return 0
 }
 
 // parsePage reads one Markdown file: frontmatter, then body. A panic
@@ -792,7 +778,7 @@ func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.Li
 	// with the fix; UTF-16 (byte order mark, or the NUL bytes of ASCII
 	// saved as UTF-16) is not read further, as every line would be wrong.
 	if isUTF16(f.Data) {
-		diags.Add(notUTF8(diag.Position{File: file, Line: 1, Col: 1}))
+		diags.Add(markdown.NotUTF8(diag.Position{File: file, Line: 1, Col: 1}))
 		return empty()
 	}
 	// CRLF and CR line ends read exactly like LF; lines keep their numbers.
@@ -806,7 +792,7 @@ func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.Li
 	lines := diag.NewLines(file, text)
 	p.Lines = lines
 	if !utf8.Valid(text) {
-		diags.Add(notUTF8(lines.Pos(firstInvalid(text))))
+		diags.Add(markdown.NotUTF8(lines.Pos(markdown.FirstInvalidUTF8(text))))
 		text = bytes.ToValidUTF8(text, []byte("\uFFFD"))
 	}
 	split, d := meta.SplitPage(file, text)

@@ -204,10 +204,7 @@ type Locator func(offset int) diag.Position
 // that are not allowed, text that is not UTF-8) are added to diags.
 func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
 	if !utf8.Valid(body) {
-		off := firstInvalidUTF8(body)
-		diags.Add(diag.Diagnostic{Pos: at(off), Severity: diag.Error,
-			Message: "the text is not UTF-8 (it may have been saved as Windows-1252 or UTF-16)",
-			Hint:    "save the file as UTF-8 in your editor"})
+		diags.Add(NotUTF8(at(FirstInvalidUTF8(body))))
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	if off, msg, bad := tooComplex(body); bad {
@@ -399,7 +396,17 @@ func firstLine(b []byte) string {
 	return string(line)
 }
 
-func firstInvalidUTF8(b []byte) int {
+// NotUTF8 is the error for text in another encoding, at pos, with how to
+// fix it.
+func NotUTF8(pos diag.Position) diag.Diagnostic {
+	return diag.Diagnostic{Pos: pos, Severity: diag.Error,
+		Message: "the text is not UTF-8 (it may have been saved as Windows-1252 or UTF-16)",
+		Hint:    "save the file as UTF-8 in your editor"}
+}
+
+// FirstInvalidUTF8 returns the offset of the first byte of b that is not
+// UTF-8 (0 when there is none).
+func FirstInvalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size == 1 {

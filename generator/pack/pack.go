@@ -221,26 +221,17 @@ type Spool interface {
 
 // Add compresses one file into the pack. It is safe for concurrent use.
 func (b *Builder) Add(path string, data []byte) error {
-	c, err := deflate(data)
-	if err != nil {
-		return fmt.Errorf("packing %s: %w", path, err)
-	}
-	return b.keep(entry{path: path, crc: crc32.ChecksumIEEE(data), size: len(data), compressed: c})
+	return b.AddParts(path, [][]byte{data})
 }
 
 // Zip packs files into a zip whose entries all sit in folder.
 func Zip(folder string, files []File) ([]byte, error) {
 	var b Builder
-	b.entries = make([]entry, len(files))
 	errs := make([]error, len(files))
-	work.Each(len(files), func(i int) {
-		f := files[i]
-		c, err := deflate(f.Data)
-		b.entries[i], errs[i] = entry{path: f.Path, crc: crc32.ChecksumIEEE(f.Data), size: len(f.Data), compressed: c}, err
-	})
-	for i, err := range errs {
+	work.Each(len(files), func(i int) { errs[i] = b.Add(files[i].Path, files[i].Data) })
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("packing %s: %w", files[i].Path, err)
+			return nil, err
 		}
 	}
 	return b.Zip(folder)

@@ -266,39 +266,21 @@ func removeLeftovers(parent, base string) {
 	}
 }
 
-// Add writes files into the staging folder, several at once.
+// Add writes files into the staging folder, several at once. A path that
+// is not plain refuses them all, before anything is written.
 func (st *Stage) Add(files []File) error {
 	for _, f := range files {
 		if err := stagePath(f.Path); err != nil {
 			return err
 		}
 	}
-	// Folders first, one by one; then the files in parallel.
-	dirs := map[string]bool{}
-	for _, f := range files {
-		if dir := path.Dir(f.Path); dir != "." && !dirs[dir] {
-			dirs[dir] = true
-			if err := st.root.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("cannot create %s: %w", dir, err)
-			}
-		}
-	}
 	errs := make([]error, len(files))
-	work.Each(len(files), func(i int) {
-		if err := st.root.WriteFile(files[i].Path, files[i].Data, 0o644); err != nil {
-			errs[i] = fmt.Errorf("cannot write %s: %w", files[i].Path, err)
-		}
-	})
+	work.Each(len(files), func(i int) { errs[i] = st.Put(files[i].Path, files[i].Data) })
 	for _, err := range errs {
 		if err != nil {
-			return err // the first, in path order: the rest are most likely the same
+			return err // the first, in order: the rest are most likely the same
 		}
 	}
-	st.mu.Lock()
-	for _, f := range files {
-		st.paths = append(st.paths, f.Path)
-	}
-	st.mu.Unlock()
 	return nil
 }
 

@@ -43,7 +43,7 @@ func anchorFor(pageURL string) string {
 func (r *Renderer) printSet(url string, pages []*programme.Page) printSet {
 	set := printSet{url: url, anchors: map[string]string{}}
 	for _, p := range pages {
-		if _, ok := r.pages[p]; ok {
+		if _, ok := r.articles[p]; ok {
 			set.pages = append(set.pages, p)
 			set.anchors[p.URL] = anchorFor(p.URL)
 		}
@@ -85,7 +85,7 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		if k == 0 {
 			articles := make([][]byte, len(whole.pages))
 			for i, p := range whole.pages {
-				articles[i] = r.pages[p]
+				articles[i] = r.articles[p]
 			}
 			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, &jobDiags[k])
 		} else {
@@ -93,16 +93,15 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 			articles := make([][]byte, len(m.set.pages))
 			for i, p := range m.set.pages {
 				var err error
-				if articles[i], err = r.relocated(r.pages[p], byAnchor, m.set, p); err != nil {
+				if articles[i], err = r.relocated(r.articles[p], byAnchor, m.set, p); err != nil {
 					jobDiags[k].Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", m.set.url, err)
 					return
 				}
 			}
 			o, oks[k] = r.printPage(m.set, m.title, m.back, articles, &jobDiags[k])
 		}
-		if oks[k] && r.Emit != nil {
-			r.Emit(o)
-			o.Data, o.Parts = nil, nil
+		if oks[k] {
+			o = r.hand(o)
 		}
 		outs[k] = o
 	})

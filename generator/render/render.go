@@ -177,9 +177,9 @@ type Renderer struct {
 	navCache    map[navKey]string
 	openSection map[string]int
 
-	// pages holds each rendered page's article for the programme's print
-	// page.
-	pages map[*programme.Page][]byte
+	// articles holds each rendered page's article for the programme's
+	// print page.
+	articles map[*programme.Page][]byte
 }
 
 // SessionPart is one list of a session (outcomes, materials, preparation)
@@ -240,7 +240,7 @@ func Funcs(w *theme.Words) template.FuncMap {
 
 // Site renders every file of the site.
 func (r *Renderer) Site(diags *diag.List) []Output {
-	r.pages = map[*programme.Page][]byte{}
+	r.articles = map[*programme.Page][]byte{}
 	r.navCache = map[navKey]string{}
 	r.openSection = openSections(r.Prog)
 	var out []Output
@@ -286,10 +286,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 			// Held by nothing else now: let them go.
 			res.data, res.body = nil, nil
 		}
-		if r.Emit != nil {
-			r.Emit(res.out)
-			res.out.Data = nil
-		}
+		res.out = r.hand(res.out)
 	})
 	if r.Fresh != nil {
 		for i, res := range results {
@@ -306,22 +303,15 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 		}
 		out = append(out, res.out)
 		r.Search = append(r.Search, res.search)
-		r.pages[p] = articles[i]
+		r.articles[p] = articles[i]
 		if res.packHome != nil {
 			r.PackHome = res.packHome
 		}
 	}
-	add := func(o Output) {
-		if r.Emit != nil {
-			r.Emit(o)
-			o.Data = nil
-		}
-		out = append(out, o)
-	}
 	for _, s := range r.Prog.Sections {
 		if !s.IsRoot() && s.Index == nil {
 			if o, ok := r.sectionPage(s, diags); ok {
-				add(o)
+				out = append(out, r.hand(o))
 			}
 		}
 	}
@@ -334,12 +324,19 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 		files = append(files, Output{Path: f.Path, Data: f.Data, Source: f.Origin})
 	}
 	if r.Emit != nil { // several at once: each may need minifying
-		work.Each(len(files), func(i int) {
-			r.Emit(files[i])
-			files[i].Data = nil
-		})
+		work.Each(len(files), func(i int) { files[i] = r.hand(files[i]) })
 	}
 	return append(out, files...)
+}
+
+// hand gives o to Emit, when set, and returns it without its bytes, which
+// are Emit's now; without Emit it returns o as it is.
+func (r *Renderer) hand(o Output) Output {
+	if r.Emit != nil {
+		r.Emit(o)
+		o.Data, o.Parts = nil, nil
+	}
+	return o
 }
 
 // Bodies holds pages' Markdown HTML, rendered (and minified, when the
@@ -427,28 +424,23 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	switch {
 	case body.search != nil: // made with the body, in the first edition
 		res.search = body.search
-	case r.Bodies != nil && r.Bodies.Participant && !r.Edition.Participant && r.Bodies.wants(p.Doc):
-		// The participant's page is this one without its facilitator
-		// callouts: one scan analyses both.
-		var part *search.Analysis
-		res.search, part = search.AnalyzeEditions(sp)
-		other, err := r.body(p, true)
+	case r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant && r.Bodies.wants(p.Doc):
+		// The next edition's Markdown, while the tree is at hand.
+		other, err := r.body(p, r.Bodies.Participant)
 		if err != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
 			return res
 		}
-		other.search = part
+		if r.Bodies.Participant {
+			// The participant's page is this one without its
+			// facilitator callouts: one scan analyses both.
+			res.search, other.search = search.AnalyzeEditions(sp)
+		} else {
+			res.search = search.Analyze(sp)
+		}
 		r.Bodies.put(p.Doc, other)
 	default:
 		res.search = search.Analyze(sp)
-		if r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant && r.Bodies.wants(p.Doc) {
-			other, err := r.body(p, r.Bodies.Participant)
-			if err != nil {
-				diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
-				return res
-			}
-			r.Bodies.put(p.Doc, other)
-		}
 	}
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p

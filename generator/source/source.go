@@ -320,16 +320,6 @@ func Transient(name string) bool {
 // Ignored reports whether a file or folder name is one haven never reads:
 // hidden names and the temporary and backup files that editors leave behind.
 func Ignored(name string) bool {
-	switch {
-	case strings.HasPrefix(name, "."), // .git, .DS_Store, vim .swp, emacs .#lock, .goutputstream-*
-		strings.HasSuffix(name, "~"),                                 // vim, emacs backups
-		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"), // emacs autosave
-		name == "4913",                                                   // vim's write test
-		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), // vim swap
-		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"), // JetBrains safe write
-		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
-		name == "Thumbs.db", name == "desktop.ini":
-		return true
-	}
-	return false
+	return Transient(name) || strings.HasPrefix(name, ".") || // .git and every hidden file
+		strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".bak")
 }
