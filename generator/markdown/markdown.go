@@ -258,12 +258,15 @@ func (m *Markdown) Parse(body []byte, at Locator, diags *diag.List) *Doc {
 func checkFootnotesInFacilitatorNotes(doc *Doc, at Locator, diags *diag.List) {
 	type span struct{ start, end int }
 	var notes []span
-	ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if c, ok := n.(*callout.Callout); entering && ok && c.CalloutKind == FacilitatorKind {
-			notes = append(notes, span{c.Pos(), calloutEnd(doc.Source, c.Pos())})
+	for _, c := range doc.Callouts {
+		if c.Node.CalloutKind == FacilitatorKind {
+			end := c.Node.End
+			if end < 0 {
+				end = len(doc.Source) // unclosed: to the end of the page
+			}
+			notes = append(notes, span{c.Node.Pos(), end})
 		}
-		return ast.WalkContinue, nil
-	})
+	}
 	if len(notes) == 0 {
 		return
 	}
@@ -311,35 +314,6 @@ func blockStart(n ast.Node) int {
 		}
 	}
 	return -1
-}
-
-// calloutEnd finds where the callout whose fence starts at off ends in the
-// source: after its closing fence, counting the fences of callouts inside
-// it (goldmark moves footnotes out of the tree, so the tree cannot say).
-func calloutEnd(src []byte, off int) int {
-	depth := 0
-	for pos := off; pos < len(src); {
-		end := bytes.IndexByte(src[pos:], '\n')
-		if end < 0 {
-			end = len(src)
-		} else {
-			end += pos + 1
-		}
-		line := bytes.TrimSpace(src[pos:end])
-		if bytes.HasPrefix(line, []byte(":::")) {
-			rest := bytes.TrimLeft(line, ":")
-			if len(bytes.TrimSpace(rest)) == 0 {
-				depth--
-			} else {
-				depth++
-			}
-			if depth == 0 {
-				return end
-			}
-		}
-		pos = end
-	}
-	return len(src)
 }
 
 func checkCallout(c Callout, diags *diag.List) {

@@ -200,6 +200,11 @@ func TestFootnotesInFacilitatorNotes(t *testing.T) {
 	if !strings.Contains(got, "p.md:4:5: error: a footnote inside a facilitator callout") || !strings.Contains(got, "p.md:6:") {
 		t.Errorf("diagnostics:\n%s", got)
 	}
+	// A ::: line in a code block inside the callout does not end it.
+	_, ds, _ = parse(t, "Intro[^s].\n\n::: facilitator\n```\n:::\n```\n\n[^s]: FOOTSECRET\n:::\n")
+	if got := strings.Join(ds, "\n"); !strings.Contains(got, "p.md:8:") || !strings.Contains(got, "a footnote inside a facilitator callout") {
+		t.Errorf("a footnote after a code block in the callout: diagnostics:\n%s", got)
+	}
 	_, ds, _ = parse(t, "Intro[^a].\n\n::: facilitator\nNo footnote here.\n:::\n\n[^a]: Fine.\n")
 	if len(ds) != 0 {
 		t.Errorf("a footnote outside the callout was refused: %v", ds)

@@ -50,6 +50,9 @@ type Callout struct {
 	// Closed reports whether a closing fence was found. An unclosed
 	// callout extends to the end of the document or of its container.
 	Closed bool
+	// End is the source offset just after the closing fence's line; -1
+	// for an unclosed callout.
+	End int
 
 	// fencePos is the source offset of the opening fence; goldmark
 	// overwrites Pos after Open, so it is restored in Close.
@@ -58,7 +61,7 @@ type Callout struct {
 
 // NewCallout returns a new, unclosed Callout node of the given kind and title.
 func NewCallout(kind, title string) *Callout {
-	return &Callout{CalloutKind: kind, Title: title, fencePos: -1}
+	return &Callout{CalloutKind: kind, Title: title, fencePos: -1, End: -1}
 }
 
 // Kind implements ast.Node.Kind.

@@ -68,7 +68,7 @@ func (b *calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 		if !ok || c.Closed {
 			return nil, parser.NoChildren
 		}
-		c.Closed = true
+		c.Closed, c.End = true, segment.Stop
 		reader.AdvanceToEOL()
 		return &closeFence{}, parser.NoChildren
 	}
