@@ -210,15 +210,18 @@ func TestEditorSaves(t *testing.T) {
 }
 
 // TestManyFiles changes 2,000 files at once: every change is reported, in
-// few batches.
+// few batches: one for each MaxWait (a second) that the writing took, and a
+// few more.
 func TestManyFiles(t *testing.T) {
 	h := start(t, false, base)
 	want := map[string]bool{}
+	began := time.Now()
 	for i := range 2000 {
 		name := fmt.Sprintf("content/%02d-m/%04d-s.md", i/100, i)
 		write(t, h.dir, name, fmt.Sprintf("---\ntitle: S%d\n---\n", i))
 		want[name] = true
 	}
+	took := time.Since(began)
 	batches := 0
 	deadline := time.After(20 * time.Second)
 	for len(want) > 0 {
@@ -232,8 +235,9 @@ func TestManyFiles(t *testing.T) {
 			t.Fatalf("%d changes never reported", len(want))
 		}
 	}
-	if batches > 5 {
-		t.Errorf("2,000 changes came in %d batches", batches)
+	// (On a busy machine the writing alone may take several seconds.)
+	if most := int(took/time.Second) + 5; batches > most {
+		t.Errorf("2,000 changes, written in %v, came in %d batches; want at most %d", took.Round(time.Millisecond), batches, most)
 	}
-	t.Logf("2,000 changes in %d batch(es)", batches)
+	t.Logf("2,000 changes, written in %v, in %d batch(es)", took.Round(time.Millisecond), batches)
 }
