@@ -107,6 +107,10 @@ func buildPage(t *testing.T, files map[string]string) {
 		if d.Pos.File == "" {
 			t.Errorf("a problem without a file: %s", d)
 		}
+		// A panic, caught and named, is still a bug.
+		if strings.Contains(d.Message, "haven failed while reading") || strings.Contains(d.Message, "internal error while rendering") {
+			t.Errorf("a panic: %s", d)
+		}
 	}
 	if !res.OK() {
 		if os.Getenv("HAVEN_DEBUG") != "" {
