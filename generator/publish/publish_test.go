@@ -285,3 +285,38 @@ func TestStagePutConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestBeginPutsBackAnInterruptedSwap: a build killed between moving the
+// previous site aside and moving the new one in (where folders cannot be
+// swapped in one step) leaves no output folder, and the previous site
+// beside it; the next build puts it back before anything else, so that a
+// reader is never left without a site. A folder that is not haven's is
+// left alone.
+func TestBeginPutsBackAnInterruptedSwap(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "public")
+	if err := Write(out, []File{{"index.html", []byte("previous")}}); err != nil {
+		t.Fatal(err)
+	}
+	aside := filepath.Join(parent, ".public.haven-old-123")
+	if err := os.Rename(out, aside); err != nil {
+		t.Fatal(err)
+	}
+	// Not haven's: a file and no manifest.
+	os.MkdirAll(filepath.Join(parent, ".public.haven-old-999"), 0o755)
+	os.WriteFile(filepath.Join(parent, ".public.haven-old-999", "mine.txt"), []byte("mine"), 0o644)
+	st, err := Begin(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Abort()
+	if got := read(t, filepath.Join(out, "index.html")); got != "previous" {
+		t.Errorf("index.html = %q, want the previous site's", got)
+	}
+	if _, err := os.Stat(aside); err == nil {
+		t.Error("the previous site is still aside")
+	}
+	if _, err := os.Stat(filepath.Join(parent, ".public.haven-old-999", "mine.txt")); err != nil {
+		t.Error("a folder that is not haven's was removed")
+	}
+}
