@@ -2,7 +2,9 @@ package generator_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,9 +18,18 @@ import (
 // and the facilitator edition alone.
 //
 //	go test ./generator -run '^$' -bench Build -benchtime 5x -cpuprofile cpu.out
+//
+// HAVEN_BENCH_SESSIONS sets another size, such as 10000.
 func BenchmarkBuild(b *testing.B) {
+	n := 1000
+	if s := os.Getenv("HAVEN_BENCH_SESSIONS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n < 1 {
+			b.Fatalf("HAVEN_BENCH_SESSIONS=%q: want a number of sessions", s)
+		}
+	}
 	dir := b.TempDir()
-	if err := corpus.Write(dir, 1000, 1); err != nil {
+	if err := corpus.Write(dir, n, 1); err != nil {
 		b.Fatal(err)
 	}
 	for _, ed := range []string{"", "facilitator"} {

@@ -179,8 +179,8 @@ func (r *Renderer) relocated(article []byte, byAnchor map[string]string, set pri
 
 // relocate does relocated's work.
 func relocate(article []byte, byAnchor map[string]string, set printSet) ([]byte, error) {
-	return rewriteHTML(article, false, func(attr, val string) (string, bool) {
-		if attr != "href" && attr != "src" || val == "" || programme.Scheme(val) != "" || val[0] == '/' {
+	return rewriteHTML(article, false, linkAttrs, func(attr, val string) (string, bool) {
+		if val == "" || programme.Scheme(val) != "" || val[0] == '/' {
 			return "", false
 		}
 		if val[0] == '#' {
@@ -312,7 +312,7 @@ func (s printSet) link(pageURL, anchor, href string) string {
 // anchor as a prefix, links and image sources are rewritten with link, and
 // headings move one level down under the page's own heading.
 func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
-	return rewriteHTML(body, true, func(name, val string) (string, bool) {
+	return rewriteHTML(body, true, idAndLinkAttrs, func(name, val string) (string, bool) {
 		switch name {
 		case "id", "for":
 			return anchor + "--" + val, true
@@ -323,10 +323,19 @@ func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
 	})
 }
 
-// rewriteHTML copies HTML, giving attr each attribute's name and value to
-// change (it returns the new value and true), and with demote set moving
-// every heading of levels 1 to 5 one level down.
-func rewriteHTML(body []byte, demote bool, attr func(name, val string) (string, bool)) ([]byte, error) {
+// linkAttrs picks the attributes that hold links; idAndLinkAttrs, those
+// and the ones that hold or name ids.
+func linkAttrs(name []byte) bool { return string(name) == "href" || string(name) == "src" }
+
+func idAndLinkAttrs(name []byte) bool {
+	return linkAttrs(name) || string(name) == "id" || string(name) == "for"
+}
+
+// rewriteHTML copies HTML, giving attr the name and value of each
+// attribute that pick picks, to change (it returns the new value and true),
+// and with demote set moving every heading of levels 1 to 5 one level down.
+// The other attributes are copied as they are.
+func rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr func(name, val string) (string, bool)) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(body) + len(body)/8)
 	// The lexer writes into what it reads (names in lower case, a NUL
@@ -346,16 +355,22 @@ func rewriteHTML(body []byte, demote bool, attr func(name, val string) (string, 
 		case phtml.StartTagToken, phtml.EndTagToken:
 			name := lex.Text()
 			if demote && len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '5' {
-				lvl := string(rune(name[1] + 1))
 				if tt == phtml.StartTagToken {
-					b.WriteString("<h" + lvl)
+					b.WriteString("<h")
+					b.WriteByte(name[1] + 1)
 				} else {
-					b.WriteString("</h" + lvl + ">")
+					b.WriteString("</h")
+					b.WriteByte(name[1] + 1)
+					b.WriteByte('>')
 				}
 				continue
 			}
 			b.Write(data)
 		case phtml.AttributeToken:
+			if !pick(lex.Text()) {
+				b.Write(data)
+				continue
+			}
 			raw := lex.AttrVal()
 			if len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') {
 				raw = raw[1 : len(raw)-1]

@@ -26,3 +26,20 @@ func TestRewriteLeavesInputAlone(t *testing.T) {
 		t.Errorf("the article was changed: %q, then %q", in, buf[len(article)])
 	}
 }
+
+// TestRewriteArticle: a print article's ids and the labels that name them
+// get the article's prefix, its links are rewritten for the print page,
+// its headings move down a level, and every other attribute is copied as
+// written, quotes and entities included.
+func TestRewriteArticle(t *testing.T) {
+	set := printSet{url: "m/print.html", anchors: map[string]string{"m/a.html": "p-m-a", "m/b.html": "p-m-b"}}
+	in := `<h2 id="x" class='c  d'>T</h2><label for="f" data-x=a&amp;b>L</label><p title="&quot;q&quot;"><a href="b.html#y" rel=next>b</a> <img src="i.png" alt="Tom &amp; Jo"></p><h5>Five</h5><h6>Six</h6>`
+	got, err := set.rewrite("m/a.html", "p-m-a", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<h3 id="p-m-a--x" class='c  d'>T</h3><label for="p-m-a--f" data-x=a&amp;b>L</label><p title="&quot;q&quot;"><a href="#p-m-b--y" rel=next>b</a> <img src="i.png" alt="Tom &amp; Jo"></p><h6>Five</h6><h6>Six</h6>`
+	if string(got) != want {
+		t.Errorf("rewrote\n%s\nas\n%s\nwant\n%s", in, got, want)
+	}
+}

@@ -494,7 +494,7 @@ func split(body []byte, both bool) (fac, part []*section) {
 		case phtml.ErrorToken:
 			return fac, part
 		case phtml.StartTagToken:
-			tag = string(lex.Text())
+			tag = tagName(lex.Text())
 			if skipDepth > 0 && tag == skipTag {
 				skipDepth++
 			}
@@ -514,33 +514,36 @@ func split(body []byte, both bool) (fac, part []*section) {
 				space()
 			}
 		case phtml.AttributeToken:
-			name := string(lex.Text())
+			name := lex.Text()
+			if string(name) != "id" && string(name) != "class" {
+				continue // no copy of the others
+			}
 			val := strings.Trim(string(lex.AttrVal()), `"'`)
 			switch {
-			case name == "id" && inHeading && cur.anchor == "":
+			case string(name) == "id" && inHeading && cur.anchor == "":
 				cur.anchor = html.UnescapeString(val)
 				if participant() && pcur.anchor == "" {
 					pcur.anchor = cur.anchor
 				}
-			case name == "class" && both && facDepth == 0 && hasClass(val, "callout-facilitator"):
+			case string(name) == "class" && both && facDepth == 0 && hasClass(val, "callout-facilitator"):
 				// From its start tag on: the space that tag wrote
 				// beside the text around it changes no word.
 				facDepth, facTag = 1, tag
-			case name == "class" && skipDepth == 0 && (hasClass(val, "activity-time") || hasClass(val, "callout-label")):
+			case string(name) == "class" && skipDepth == 0 && (hasClass(val, "activity-time") || hasClass(val, "callout-label")):
 				skipDepth, skipTag = 1, tag
 			}
 		case phtml.EndTagToken:
-			name := string(lex.Text())
-			if skipDepth > 0 && name == skipTag {
+			name := lex.Text()
+			if skipDepth > 0 && string(name) == skipTag {
 				skipDepth--
 			}
-			if inHeading && (name == "h2" || name == "h3") {
+			if inHeading && (string(name) == "h2" || string(name) == "h3") {
 				inHeading = false
 			}
-			if blocks[name] {
+			if blocks[string(name)] {
 				space()
 			}
-			if facDepth > 0 && name == facTag {
+			if facDepth > 0 && string(name) == facTag {
 				facDepth--
 			}
 		case phtml.TextToken:
@@ -568,6 +571,42 @@ func split(body []byte, both bool) (fac, part []*section) {
 			}
 		}
 	}
+}
+
+// tagName returns an element's name as a string, without a copy for the
+// names pages are mostly made of.
+func tagName(b []byte) string {
+	switch string(b) {
+	case "p":
+		return "p"
+	case "li":
+		return "li"
+	case "a":
+		return "a"
+	case "span":
+		return "span"
+	case "div":
+		return "div"
+	case "strong":
+		return "strong"
+	case "em":
+		return "em"
+	case "td":
+		return "td"
+	case "tr":
+		return "tr"
+	case "h2":
+		return "h2"
+	case "h3":
+		return "h3"
+	case "ul":
+		return "ul"
+	case "ol":
+		return "ol"
+	case "code":
+		return "code"
+	}
+	return string(b)
 }
 
 // blocks are the elements whose edges separate words.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -84,10 +85,22 @@ func (w *Words) T(key string, args ...any) string {
 	if !ok {
 		s = key // a missing key shows itself, so it is noticed
 	}
-	for i := 0; i+1 < len(args); i += 2 {
-		s = strings.ReplaceAll(s, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	for i := 0; i+1 < len(args) && strings.IndexByte(s, '{') >= 0; i += 2 {
+		s = strings.ReplaceAll(s, "{"+text(args[i])+"}", text(args[i+1]))
 	}
 	return s
+}
+
+// text writes a word's argument: most are strings or numbers, which need
+// no fmt.
+func text(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	}
+	return fmt.Sprint(v)
 }
 
 // Plural picks key_one or key_other for n (the English rule, which the
