@@ -27,23 +27,14 @@ func TestZipDeterministicAndComplete(t *testing.T) {
 	if !bytes.Equal(one, two) {
 		t.Error("the same files in another order gave different bytes")
 	}
-	r, err := zip.NewReader(bytes.NewReader(one), int64(len(one)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	entries, contents := unzip(t, one)
 	var names []string
-	for _, f := range r.File {
+	for _, f := range entries {
 		names = append(names, f.Name)
 		if !f.Modified.Equal(modTime) {
 			t.Errorf("%s has time %v", f.Name, f.Modified)
 		}
-		if f.FileInfo().IsDir() {
-			continue
-		}
-		rc, _ := f.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		if len(data) == 0 {
+		if !f.FileInfo().IsDir() && len(contents[f.Name]) == 0 {
 			t.Errorf("%s is empty", f.Name)
 		}
 	}
@@ -144,7 +135,9 @@ func TestLargeFilesInParts(t *testing.T) {
 			n := min(len(rest), 1000+rng.IntN(chunk/2)+i)
 			parts, rest = append(parts, rest[:n]), rest[n:]
 		}
-		b.AddParts(f.Path, parts)
+		if err := b.AddParts(f.Path, parts); err != nil {
+			t.Fatal(err)
+		}
 	}
 	two, err := b.Zip("p")
 	if err != nil {
@@ -153,11 +146,26 @@ func TestLargeFilesInParts(t *testing.T) {
 	if !bytes.Equal(one, two) {
 		t.Error("a pack of files given as parts differs from one of the files whole")
 	}
-	r, err := zip.NewReader(bytes.NewReader(one), int64(len(one)))
+	_, got := unzip(t, one)
+	for _, f := range files {
+		if !bytes.Equal(got["p/"+f.Path], f.Data) {
+			t.Errorf("%s (%d bytes) does not unzip to what went in (%d bytes)", f.Path, len(f.Data), len(got["p/"+f.Path]))
+		}
+	}
+	if len(one) > 9*chunk {
+		t.Errorf("the pack is %d bytes: the parts did not compress", len(one))
+	}
+}
+
+// unzip reads a pack: its entries, and the contents of its files by name,
+// failing the test on any error (a bad CRC included).
+func unzip(t *testing.T, data []byte) ([]*zip.File, map[string][]byte) {
+	t.Helper()
+	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string][]byte{}
+	contents := map[string][]byte{}
 	for _, f := range r.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -166,19 +174,12 @@ func TestLargeFilesInParts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := io.ReadAll(rc) // checks the CRC too
+		b, err := io.ReadAll(rc) // checks the CRC too
 		rc.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
-		got[strings.TrimPrefix(f.Name, "p/")] = data
+		contents[f.Name] = b
 	}
-	for _, f := range files {
-		if !bytes.Equal(got[f.Path], f.Data) {
-			t.Errorf("%s (%d bytes) does not unzip to what went in (%d bytes)", f.Path, len(f.Data), len(got[f.Path]))
-		}
-	}
-	if len(one) > 9*chunk {
-		t.Errorf("the pack is %d bytes: the parts did not compress", len(one))
-	}
+	return r.File, contents
 }
