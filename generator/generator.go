@@ -58,6 +58,12 @@ type Options struct {
 	// Force writes into an output folder that holds files haven did not
 	// write, leaving them alone (see publish.Force).
 	Force bool
+
+	// For tests: htmlTemplate runs the layouts through html/template
+	// alone (see render.Renderer.HTMLTemplate); sawTheme is given the
+	// theme once it is loaded.
+	htmlTemplate bool
+	sawTheme     func(*theme.Theme)
 }
 
 // Progress says how far a build has got: which step, and for steps that
@@ -243,6 +249,9 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.sawTheme != nil && th != nil {
+		opts.sawTheme(th)
+	}
 
 	// A plain build writes each edition into the staging folder as soon
 	// as it is made, rather than holding the whole site in memory. Should
@@ -402,7 +411,8 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	opts, c, diags := b.opts, b.c, b.diags
 	view := programme.Edition(prog, ed.Participant)
 	packName := packName(prog.Title, ed.Name)
-	r := &render.Renderer{Prog: view, Theme: b.th, MD: b.md, Words: b.words, Edition: ed, Watch: opts.Watch}
+	r := &render.Renderer{Prog: view, Theme: b.th, MD: b.md, Words: b.words, Edition: ed, Watch: opts.Watch,
+		HTMLTemplate: opts.htmlTemplate}
 	if opts.Progress != nil {
 		name := "render " + ed.Name
 		r.Progress = func(done, total int) { b.tell(Progress{Step: name, Done: done, Total: total}) }

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"html"
 	"html/template"
 	"path"
@@ -178,16 +177,12 @@ func (r *Renderer) sidebar(url string) (template.HTML, error) {
 	cached, ok := r.navCache[key]
 	r.navMu.Unlock()
 	if !ok {
-		tmpl, found := r.Theme.Layout(meta.KindPage)
-		if !found {
-			return "", fmt.Errorf("no page template")
-		}
-		var b strings.Builder
 		items := r.nav(url, "")
-		if err := tmpl.ExecuteTemplate(&b, "sidebar", &PageData{Nav: items}); err != nil {
+		b, err := r.run(meta.KindPage, "sidebar", &PageData{Nav: items}, 4<<10)
+		if err != nil {
 			return "", err
 		}
-		cached = b.String()
+		cached = string(b)
 		r.navMu.Lock()
 		r.navCache[key] = cached
 		r.navMu.Unlock()

@@ -160,6 +160,10 @@ type Renderer struct {
 	// (Data nil), so that a build that writes files as they come holds no
 	// more of the site than it must. Not for use with Cache.
 	Emit func(Output)
+	// HTMLTemplate runs the layouts through html/template alone, not
+	// through the theme's Programs, which write the same bytes faster:
+	// for tests that hold the one to the other.
+	HTMLTemplate bool
 
 	// Search collects, as pages are rendered, what each brings to the
 	// search index.
@@ -607,7 +611,12 @@ func (r *Renderer) run(kind, name string, d any, size int) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	buf.Grow(size)
-	err := tmpl.ExecuteTemplate(&buf, name, d)
+	var err error
+	if prog, ok := r.Theme.Program(kind); ok && !r.HTMLTemplate {
+		err = prog.Execute(&buf, name, d)
+	} else {
+		err = tmpl.ExecuteTemplate(&buf, name, d)
+	}
 	if err == nil {
 		return buf.Bytes(), nil
 	}

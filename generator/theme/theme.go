@@ -23,6 +23,7 @@ import (
 
 	"haven/generator/diag"
 	"haven/generator/source"
+	"haven/generator/tmpl"
 )
 
 // Layouts are the page templates every theme must provide.
@@ -45,6 +46,8 @@ type Theme struct {
 	// minified holds the layouts parsed from minified sources (see Load),
 	// when there are any.
 	minified map[string]*template.Template
+	// programs run the layouts Layout gives (see tmpl).
+	programs map[string]*tmpl.Program
 	// Static files in path order.
 	Static []File
 }
@@ -105,6 +108,12 @@ func Load(fsys fs.FS, layouts, static []source.File, funcs template.FuncMap, min
 				t.minified = m
 			}
 		}
+	}
+
+	t.programs = map[string]*tmpl.Program{}
+	for kind := range t.layouts {
+		set, _ := t.Layout(kind)
+		t.programs[kind] = tmpl.New(set, funcs)
 	}
 
 	staticFiles := map[string]File{}
@@ -203,6 +212,13 @@ func (t *Theme) Layout(kind string) (*template.Template, bool) {
 	}
 	tmpl, ok := t.layouts[kind]
 	return tmpl, ok
+}
+
+// Program runs the template set Layout gives for a kind of page, as
+// html/template would but faster (see tmpl).
+func (t *Theme) Program(kind string) (*tmpl.Program, bool) {
+	p, ok := t.programs[kind]
+	return p, ok
 }
 
 // Plain returns the template set for a kind of page as written: its

@@ -1,0 +1,296 @@
+package tmpl
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// The escapers html/template puts at the end of printing pipelines, for
+// the contexts the layouts use: text, attribute values, RCDATA (<title>),
+// and URLs. They follow html/template's escapers of the same names; a
+// value they would treat in a way not written here (HTML put into an
+// attribute, which html/template strips of its tags; a Stringer) is
+// html/template's.
+var escapers = map[string]escaper{
+	"_html_template_htmlescaper":   htmlEscaper{},
+	"_html_template_attrescaper":   attrEscaper{},
+	"_html_template_rcdataescaper": rcdataEscaper{},
+	"_html_template_urlfilter":     urlFilter{},
+	"_html_template_urlnormalizer": urlProcessor{norm: true},
+	"_html_template_urlescaper":    urlProcessor{},
+}
+
+// contentType is what html/template knows a string to be by its type.
+type contentType int
+
+const (
+	plain contentType = iota
+	contentHTML
+	contentURL
+	contentOther // CSS, HTMLAttr, JS, JSStr, Srcset: none of these escapers treats them apart
+)
+
+var (
+	stringType      = reflect.TypeFor[string]()
+	intType         = reflect.TypeFor[int]()
+	htmlType        = reflect.TypeFor[template.HTML]()
+	urlType         = reflect.TypeFor[template.URL]()
+	stringerType    = reflect.TypeFor[fmt.Stringer]()
+	errorType       = reflect.TypeFor[error]()
+	reflectValue    = reflect.TypeFor[reflect.Value]()
+	otherTypedTypes = []reflect.Type{reflect.TypeFor[template.CSS](), reflect.TypeFor[template.HTMLAttr](),
+		reflect.TypeFor[template.JS](), reflect.TypeFor[template.JSStr](), reflect.TypeFor[template.Srcset]()}
+)
+
+// stringify is html/template's stringify of one value: the string an
+// escaper works on, and its content type.
+func stringify(v reflect.Value) (string, contentType) {
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "", plain
+		}
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		// An untyped nil, which html/template skips.
+		return "", plain
+	}
+	w := v
+	for w.Kind() == reflect.Pointer && !w.IsNil() {
+		w = w.Elem()
+	}
+	switch t := w.Type(); t {
+	case stringType:
+		return w.String(), plain
+	case htmlType:
+		return w.String(), contentHTML
+	case urlType:
+		return w.String(), contentURL
+	default:
+		for _, o := range otherTypedTypes {
+			if t == o {
+				return w.String(), contentOther
+			}
+		}
+	}
+	// Anything else is printed with fmt, after its String or Error
+	// method if it (or a pointer on the way to it) has one: those, and
+	// nil pointers, are html/template's.
+	for x := v; ; x = x.Elem() {
+		if x.Type().Implements(stringerType) || x.Type().Implements(errorType) {
+			stop()
+		}
+		if x.Kind() != reflect.Pointer {
+			break
+		}
+		if x.IsNil() {
+			stop()
+		}
+	}
+	switch w.Kind() {
+	case reflect.String:
+		return w.String(), plain
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(w.Int(), 10), plain
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.FormatUint(w.Uint(), 10), plain
+	case reflect.Bool:
+		return strconv.FormatBool(w.Bool()), plain
+	}
+	stop()
+	return "", plain
+}
+
+// escaper is one of html/template's escapers: str gives the escaped
+// string; write writes it.
+type escaper interface {
+	str(s string, ct contentType) string
+	write(w *bytes.Buffer, s string, ct contentType)
+}
+
+// escCmd is an escaper met inside a pipeline rather than at its end.
+type escCmd struct{ esc escaper }
+
+func (c escCmd) eval(_ *state, _, final reflect.Value, hasFinal bool) reflect.Value {
+	if !hasFinal {
+		stop()
+	}
+	s, ct := stringify(final)
+	return reflect.ValueOf(c.esc.str(s, ct))
+}
+
+type htmlEscaper struct{}
+
+func (htmlEscaper) str(s string, ct contentType) string {
+	if ct == contentHTML {
+		return s
+	}
+	return replaceString(s, true)
+}
+
+func (htmlEscaper) write(w *bytes.Buffer, s string, ct contentType) {
+	if ct == contentHTML {
+		w.WriteString(s)
+		return
+	}
+	replace(w, s, true)
+}
+
+type attrEscaper struct{}
+
+func (attrEscaper) str(s string, ct contentType) string {
+	if ct == contentHTML {
+		// html/template strips the tags first, parsing the HTML.
+		stop()
+	}
+	return replaceString(s, true)
+}
+
+func (e attrEscaper) write(w *bytes.Buffer, s string, ct contentType) {
+	if ct == contentHTML {
+		stop()
+	}
+	replace(w, s, true)
+}
+
+type rcdataEscaper struct{}
+
+func (rcdataEscaper) str(s string, ct contentType) string {
+	return replaceString(s, ct != contentHTML)
+}
+
+func (rcdataEscaper) write(w *bytes.Buffer, s string, ct contentType) {
+	replace(w, s, ct != contentHTML)
+}
+
+// replace writes s with the characters html/template escapes in text and
+// quoted attributes replaced (& too when amp; not when the text is HTML
+// already, whose entities stay). Every one is ASCII, so a byte scan finds
+// them as html/template's rune scan does, and leaves bytes that are not
+// UTF-8 as they are, as it does.
+func replace(w *bytes.Buffer, s string, amp bool) {
+	done := 0
+	for i := 0; i < len(s); i++ {
+		r := replacement(s[i], amp)
+		if r == "" {
+			continue
+		}
+		w.WriteString(s[done:i])
+		w.WriteString(r)
+		done = i + 1
+	}
+	w.WriteString(s[done:])
+}
+
+func replaceString(s string, amp bool) string {
+	for i := 0; i < len(s); i++ {
+		if replacement(s[i], amp) != "" {
+			var b bytes.Buffer
+			b.Grow(len(s) + 16)
+			replace(&b, s, amp)
+			return b.String()
+		}
+	}
+	return s
+}
+
+func replacement(c byte, amp bool) string {
+	switch c {
+	case 0:
+		return "\uFFFD"
+	case '"':
+		return "&#34;"
+	case '&':
+		if amp {
+			return "&amp;"
+		}
+	case '\'':
+		return "&#39;"
+	case '+':
+		return "&#43;"
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	}
+	return ""
+}
+
+// urlFilter lets through a URL whose scheme, if it has one, is http,
+// https or mailto, and puts html/template's "#ZgotmplZ" in place of any
+// other.
+type urlFilter struct{}
+
+func (urlFilter) str(s string, ct contentType) string {
+	if ct == contentURL {
+		return s
+	}
+	if protocol, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(protocol, "/") {
+		if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") && !strings.EqualFold(protocol, "mailto") {
+			return "#ZgotmplZ"
+		}
+	}
+	return s
+}
+
+func (f urlFilter) write(w *bytes.Buffer, s string, ct contentType) { w.WriteString(f.str(s, ct)) }
+
+// urlProcessor percent-encodes what may not stand in a URL (norm: the
+// normalizer, which keeps a URL's own delimiters and escapes) or in a
+// part of one (the escaper, which encodes all but unreserved bytes).
+type urlProcessor struct{ norm bool }
+
+func (p urlProcessor) str(s string, ct contentType) string {
+	norm := p.norm || ct == contentURL
+	for i := 0; i < len(s); i++ {
+		if urlEncodes(s, i, norm) {
+			var b bytes.Buffer
+			b.Grow(len(s) + 16)
+			encodeURL(&b, s, norm)
+			return b.String()
+		}
+	}
+	return s
+}
+
+func (p urlProcessor) write(w *bytes.Buffer, s string, ct contentType) {
+	encodeURL(w, s, p.norm || ct == contentURL)
+}
+
+func encodeURL(w *bytes.Buffer, s string, norm bool) {
+	const hex = "0123456789abcdef"
+	done := 0
+	for i := 0; i < len(s); i++ {
+		if !urlEncodes(s, i, norm) {
+			continue
+		}
+		w.WriteString(s[done:i])
+		w.WriteByte('%')
+		w.WriteByte(hex[s[i]>>4])
+		w.WriteByte(hex[s[i]&15])
+		done = i + 1
+	}
+	w.WriteString(s[done:])
+}
+
+// urlEncodes says whether the byte at i is percent-encoded.
+func urlEncodes(s string, i int, norm bool) bool {
+	c := s[i]
+	switch c {
+	case '!', '#', '$', '&', '*', '+', ',', '/', ':', ';', '=', '?', '@', '[', ']':
+		return !norm
+	case '-', '.', '_', '~':
+		return false
+	case '%':
+		return !(norm && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]))
+	}
+	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9')
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
