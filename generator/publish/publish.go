@@ -118,7 +118,10 @@ type Stage struct {
 	root                   *os.Root
 	mu                     sync.Mutex // guards paths and dirs
 	paths                  []string
-	dirs                   map[string]bool // folders made by Put
+	// dirs holds the folders Put made, each open: a file is created in
+	// its folder with one openat, rather than by walking the path from
+	// the root for every file (two more opens and closes a page).
+	dirs map[string]*os.Root
 }
 
 // Begin checks the output folder as Write does and makes the staging
@@ -138,7 +141,7 @@ func Begin(out string) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the staging folder: %w", err)
 	}
-	st := &Stage{out: out, parent: parent, base: base, dir: staging, dirs: map[string]bool{}}
+	st := &Stage{out: out, parent: parent, base: base, dir: staging, dirs: map[string]*os.Root{}}
 	if err := st.open(); err != nil {
 		os.RemoveAll(staging)
 		return nil, err
@@ -164,8 +167,16 @@ func (st *Stage) open() error {
 
 // Abort removes the staging folder.
 func (st *Stage) Abort() {
-	st.root.Close()
+	st.close()
 	os.RemoveAll(st.dir)
+}
+
+// close closes the staging folder and the folders made in it.
+func (st *Stage) close() {
+	for _, r := range st.dirs {
+		r.Close()
+	}
+	st.root.Close()
 }
 
 // Commit writes the manifest and swaps the staging folder in for the
@@ -174,7 +185,7 @@ func (st *Stage) Abort() {
 func (st *Stage) Commit() error {
 	out, parent, base, staging := st.out, st.parent, st.base, st.dir
 	err := st.finish()
-	st.root.Close()
+	st.close()
 	if err == nil {
 		// Again: someone may have put a file in the output folder while
 		// the site was being made.
@@ -287,15 +298,15 @@ func (st *Stage) Add(files []File) error {
 // Put writes one file into the staging folder as soon as it is made. It is
 // safe for concurrent use, with itself and with Add.
 func (st *Stage) Put(rel string, data []byte) error {
-	return st.put(rel, func(rel string) error { return st.root.WriteFile(rel, data, 0o644) })
+	return st.put(rel, func(dir *os.Root, name string) error { return dir.WriteFile(name, data, 0o644) })
 }
 
 // PutWith writes one file into the staging folder with write, for a file
 // too large to hold whole; write's writer is buffered. It is safe for
 // concurrent use, as Put is.
 func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
-	return st.put(rel, func(rel string) error {
-		f, err := st.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	return st.put(rel, func(dir *os.Root, name string) error {
+		f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
 			return err
 		}
@@ -332,31 +343,45 @@ func (st *Stage) Spool(name string) (f *os.File, done func() error, err error) {
 }
 
 // put makes rel's folder, when no earlier put has, and writes rel with
-// write.
-func (st *Stage) put(rel string, write func(rel string) error) error {
+// write, given the folder and the file's name in it.
+func (st *Stage) put(rel string, write func(dir *os.Root, name string) error) error {
 	if err := stagePath(rel); err != nil {
 		return err
 	}
-	if dir := path.Dir(rel); dir != "." {
-		st.mu.Lock()
-		made := st.dirs[dir]
-		st.mu.Unlock()
-		if !made {
-			if err := st.root.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("cannot create %s: %w", dir, err)
-			}
-			st.mu.Lock()
-			st.dirs[dir] = true
-			st.mu.Unlock()
+	dir, name := st.root, rel
+	if d := path.Dir(rel); d != "." {
+		var err error
+		if dir, err = st.folder(d); err != nil {
+			return fmt.Errorf("cannot create %s: %w", d, err)
 		}
+		name = path.Base(rel)
 	}
-	if err := write(rel); err != nil {
+	if err := write(dir, name); err != nil {
 		return fmt.Errorf("cannot write %s: %w", rel, err)
 	}
 	st.mu.Lock()
 	st.paths = append(st.paths, rel)
 	st.mu.Unlock()
 	return nil
+}
+
+// folder makes the folder d in the staging folder, once, and gives it
+// open.
+func (st *Stage) folder(d string) (*os.Root, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if r, ok := st.dirs[d]; ok {
+		return r, nil
+	}
+	if err := st.root.MkdirAll(d, 0o755); err != nil {
+		return nil, err
+	}
+	r, err := st.root.OpenRoot(d)
+	if err != nil {
+		return nil, err
+	}
+	st.dirs[d] = r
+	return r, nil
 }
 
 func stagePath(rel string) error {

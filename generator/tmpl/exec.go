@@ -35,7 +35,7 @@ func run(root node, w *bytes.Buffer, data any) (ok bool) {
 	if !isValue {
 		value = reflect.ValueOf(data)
 	}
-	s := &state{w: w, vars: make([]variable, 1, 8)}
+	s := &state{w: w, vars: make([]variable, 1, 16)}
 	s.vars[0] = variable{"$", value}
 	if root != nil {
 		root.exec(s, value)
@@ -44,8 +44,11 @@ func run(root node, w *bytes.Buffer, data any) (ok bool) {
 }
 
 type state struct {
-	w     *bytes.Buffer
-	vars  []variable
+	w    *bytes.Buffer
+	vars []variable
+	// base is where the running template's variables start: a template
+	// sees none of its caller's.
+	base  int
 	depth int
 }
 
@@ -59,7 +62,7 @@ func (s *state) mark() int { return len(s.vars) }
 func (s *state) pop(mark int) { s.vars = s.vars[:mark] }
 
 func (s *state) setVar(name string, v reflect.Value) {
-	for i := len(s.vars) - 1; i >= 0; i-- {
+	for i := len(s.vars) - 1; i >= s.base; i-- {
 		if s.vars[i].name == name {
 			s.vars[i].value = v
 			return
@@ -69,7 +72,7 @@ func (s *state) setVar(name string, v reflect.Value) {
 }
 
 func (s *state) varValue(name string) reflect.Value {
-	for i := len(s.vars) - 1; i >= 0; i-- {
+	for i := len(s.vars) - 1; i >= s.base; i-- {
 		if s.vars[i].name == name {
 			return s.vars[i].value
 		}
@@ -233,9 +236,14 @@ func (n *templateNode) exec(s *state, dot reflect.Value) {
 	if n.t.root == nil {
 		return
 	}
-	inner := &state{w: s.w, vars: make([]variable, 1, 8), depth: s.depth + 1}
-	inner.vars[0] = variable{"$", v}
-	n.t.root.exec(inner, v)
+	base, mark := s.base, s.mark()
+	s.base = mark
+	s.vars = append(s.vars, variable{"$", v})
+	s.depth++
+	n.t.root.exec(s, v)
+	s.depth--
+	s.pop(mark)
+	s.base = base
 }
 
 type pipeline struct {

@@ -234,3 +234,20 @@ func FuzzEscapers(f *testing.F) {
 		_ = want
 	})
 }
+
+// A template called by another sees none of the caller's variables, and
+// the caller's are as they were after the call.
+func TestCalledTemplatesHaveTheirOwnVariables(t *testing.T) {
+	src := `{{define "inner"}}{{$x := "inner"}}{{$x}}{{$.N}}{{end}}{{$x := "outer"}}{{template "inner" .}}{{$x}}`
+	set := template.Must(template.New("page").Funcs(funcs).Parse(src))
+	p := tmpl.New(set, funcs)
+	for range 2 {
+		var buf bytes.Buffer
+		if err := p.Execute(&buf, "page", sample()); err != nil || buf.String() != "inner42outer" {
+			t.Fatalf("got %q, %v", buf.String(), err)
+		}
+	}
+	if fast, _, _ := p.Counts(); fast != 1 {
+		t.Errorf("%d fast runs, want 1", fast)
+	}
+}
