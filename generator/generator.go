@@ -64,6 +64,14 @@ type Options struct {
 	// theme once it is loaded.
 	htmlTemplate bool
 	sawTheme     func(*theme.Theme)
+	// For the tests of P9 (a panic becomes an error naming the file; a
+	// page has a time budget): beforeParse is called with each page's
+	// path before it is read, activityLabel in place of the words' label
+	// of each activity's time as it is rendered, and pageBudget, when
+	// set, stands for PageBudget.
+	beforeParse   func(path string)
+	activityLabel func(*markdown.ActivityTime) string
+	pageBudget    time.Duration
 }
 
 // Progress says how far a build has got: which step, and for steps that
@@ -195,7 +203,11 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	}
 	words := theme.LoadWords(themeFS, proj.I18n, cfg.Language, &diags)
 	text := render.Text{W: words}
-	md := markdown.New(markdown.Options{ActivityLabel: text.ActivityLabel, CalloutLabels: text.CalloutLabels(),
+	label := text.ActivityLabel
+	if opts.activityLabel != nil {
+		label = opts.activityLabel
+	}
+	md := markdown.New(markdown.Options{ActivityLabel: label, CalloutLabels: text.CalloutLabels(),
 		Words: func(k string) string { return words.T(k) }})
 	facEd, partEd := render.Editions(words)
 	var eds []render.Edition
@@ -224,7 +236,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 				parsed[i], pdiags[i] = p, d
 				return
 			}
-			parsed[i] = parsePage(md, pages[i], &pdiags[i])
+			parsed[i] = parsePage(md, pages[i], &pdiags[i], opts)
 		})
 		for i := range pdiags {
 			diags.Merge(&pdiags[i])
@@ -756,8 +768,12 @@ func isUTF16(b []byte) bool {
 
 // parsePage reads one Markdown file: frontmatter, then body. A panic
 // becomes an error naming the file, and a page over PageBudget is an error.
-func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) (p programme.Parsed) {
+func parsePage(md *markdown.Markdown, f source.File, diags *diag.List, opts Options) (p programme.Parsed) {
 	file := programme.ContentPrefix + f.Path
+	budget := PageBudget
+	if opts.pageBudget > 0 {
+		budget = opts.pageBudget
+	}
 	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
@@ -767,12 +783,15 @@ func parsePage(md *markdown.Markdown, f source.File, diags *diag.List) (p progra
 			p = programme.Parsed{Source: f.Path, Meta: &meta.Page{Title: f.Path}, Memo: &programme.Memo{},
 				Doc: md.Parse(nil, func(int) diag.Position { return diag.Position{File: file} }, &diag.List{})}
 		}
-		if d := time.Since(start); d > PageBudget {
+		if d := time.Since(start); d > budget {
 			diags.Add(diag.Diagnostic{Pos: diag.Position{File: file}, Severity: diag.Error,
-				Message: fmt.Sprintf("this page took %v to read; the limit is %v", d.Round(time.Millisecond), PageBudget),
+				Message: fmt.Sprintf("this page took %v to read; the limit is %v", d.Round(time.Millisecond), budget),
 				Hint:    "split it into smaller pages, or look for deeply nested lists or quotes"})
 		}
 	}()
+	if opts.beforeParse != nil {
+		opts.beforeParse(f.Path)
+	}
 	return parseText(md, f, file, diags)
 }
 

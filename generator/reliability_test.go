@@ -19,10 +19,11 @@ package generator_test
 // TestCatalogueJavaScriptURLs, TestCatalogueHeadingAttributes; P6
 // TestPromiseP6Deterministic; P7 TestPromiseP7Offline (scanSite); P8
 // TestPromiseP8ContentIsData, TestPromiseP8ReservedIDs; P9
-// TestCataloguePathological, TestCatalogueLargeFiles and FuzzPage (which
-// fails on a panic caught and named; no input found makes a stage panic, so
-// the recovery in parsing and rendering, "a panic becomes an error naming
-// the file", and the per-page time limit are themselves untested); P10
+// TestCataloguePathological, TestCatalogueLargeFiles, FuzzPage (which
+// fails on a panic caught and named) and TestPromiseP9PanicsAndBudget (no
+// input found makes a stage panic, so it puts faults in through the
+// build's test seams: a panic while a page is read, one while it is
+// rendered, and a time budget no page can meet); P10
 // TestPromiseP10* (and watch_test.go); P11 TestPromiseP11ReadsAndWrites,
 // TestCatalogueEscapingLinks, TestCatalogueOddFiles,
 // TestPromiseP10WatchReadsOutside.
