@@ -41,6 +41,7 @@ var (
 	urlType         = reflect.TypeFor[template.URL]()
 	stringerType    = reflect.TypeFor[fmt.Stringer]()
 	errorType       = reflect.TypeFor[error]()
+	formatterType   = reflect.TypeFor[fmt.Formatter]()
 	reflectValue    = reflect.TypeFor[reflect.Value]()
 	otherTypedTypes = []reflect.Type{reflect.TypeFor[template.CSS](), reflect.TypeFor[template.HTMLAttr](),
 		reflect.TypeFor[template.JS](), reflect.TypeFor[template.JSStr](), reflect.TypeFor[template.Srcset]()}
@@ -90,6 +91,10 @@ func stringify(v reflect.Value) (string, contentType) {
 		if x.IsNil() {
 			stop()
 		}
+	}
+	// fmt lets a Formatter print itself.
+	if w.Type().Implements(formatterType) {
+		stop()
 	}
 	switch w.Kind() {
 	case reflect.String:

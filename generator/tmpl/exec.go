@@ -22,8 +22,9 @@ func stop() { panic(giveUp{}) }
 // is higher, and it reports the error.
 const maxDepth = 10000
 
-// run executes root on data into w, reporting false when it gave up.
-func run(root node, w *bytes.Buffer, data any) (ok bool) {
+// run executes root on data into w, reporting false when it gave up;
+// strictKeys gives up on a missing map key.
+func run(root node, w *bytes.Buffer, data any, strictKeys bool) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			// Anything that goes wrong here, a layout's function
@@ -35,7 +36,7 @@ func run(root node, w *bytes.Buffer, data any) (ok bool) {
 	if !isValue {
 		value = reflect.ValueOf(data)
 	}
-	s := &state{w: w, vars: make([]variable, 1, 16)}
+	s := &state{w: w, vars: make([]variable, 1, 16), strictKeys: strictKeys}
 	s.vars[0] = variable{"$", value}
 	if root != nil {
 		root.exec(s, value)
@@ -48,8 +49,9 @@ type state struct {
 	vars []variable
 	// base is where the running template's variables start: a template
 	// sees none of its caller's.
-	base  int
-	depth int
+	base       int
+	depth      int
+	strictKeys bool
 }
 
 type variable struct {
@@ -406,6 +408,9 @@ func lookup(receiver reflect.Value, name string) *found {
 // evalField does.
 func (s *state) field(dot reflect.Value, ref *fieldRef, receiver reflect.Value, args []arg, final reflect.Value, hasFinal bool) reflect.Value {
 	if !receiver.IsValid() {
+		if s.strictKeys {
+			stop()
+		}
 		return reflect.Value{}
 	}
 	receiver, isNil := indirect(receiver)
@@ -433,7 +438,11 @@ func (s *state) field(dot reflect.Value, ref *fieldRef, receiver reflect.Value, 
 		stop()
 	}
 	if f.mapKey {
-		return receiver.MapIndex(reflect.ValueOf(ref.name))
+		v := receiver.MapIndex(reflect.ValueOf(ref.name))
+		if !v.IsValid() && s.strictKeys {
+			stop()
+		}
+		return v
 	}
 	if len(f.field) == 1 {
 		return receiver.Field(f.field[0])

@@ -23,9 +23,17 @@ import (
 
 // Program runs the templates of one html/template set. It is safe for
 // concurrent use.
+//
+// A run that gives up part way is run again by html/template from the
+// start, so the layout functions it called before giving up are called
+// again: they must give the same result for the same arguments and have
+// no effects that count (haven's are lookups and formatting).
 type Program struct {
 	set   *template.Template
 	funcs template.FuncMap
+	// strictKeys is set when the set's missingkey option is not the
+	// default: a missing map key is then html/template's to handle.
+	strictKeys bool
 
 	mu      sync.Mutex
 	entries sync.Map // template name -> *entry
@@ -43,7 +51,25 @@ type entry struct {
 // New prepares set, whose templates call the functions funcs (the same
 // map given to set.Funcs).
 func New(set *template.Template, funcs template.FuncMap) *Program {
-	return &Program{set: set, funcs: funcs}
+	return &Program{set: set, funcs: funcs, strictKeys: !defaultMissingKey(set)}
+}
+
+// defaultMissingKey says whether a missing map key prints as nothing in
+// set, as it does unless set.Option("missingkey=...") said otherwise: a
+// copy of set runs a probe. (html/template gives no other way to read the
+// option; a set that has run already cannot be copied, and is taken as
+// not the default.)
+func defaultMissingKey(set *template.Template) bool {
+	c, err := set.Clone()
+	if err != nil {
+		return false
+	}
+	probe, err := c.New("haven/tmpl probe").Parse(`{{.k}}`)
+	if err != nil {
+		return false
+	}
+	var b bytes.Buffer
+	return probe.Execute(&b, map[string]int{}) == nil && b.Len() == 0
 }
 
 // Execute writes the template name, run on data, to w, as
@@ -51,7 +77,7 @@ func New(set *template.Template, funcs template.FuncMap) *Program {
 func (p *Program) Execute(w *bytes.Buffer, name string, data any) error {
 	if e, ok := p.entries.Load(name); ok && e.(*entry).root != nil {
 		mark := w.Len()
-		if run(e.(*entry).root, w, data) {
+		if run(e.(*entry).root, w, data, p.strictKeys) {
 			p.fast.Add(1)
 			return nil
 		}

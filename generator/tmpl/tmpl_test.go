@@ -22,6 +22,11 @@ type named string
 
 type stringer struct{ s string }
 
+// formatted prints itself through fmt.Formatter.
+type formatted int
+
+func (f formatted) Format(st fmt.State, _ rune) { fmt.Fprintf(st, "F<%d>", int(f)) }
+
 func (s stringer) String() string { return "<" + s.s + ">" }
 
 type data struct {
@@ -36,6 +41,7 @@ type data struct {
 	Ptr     *string
 	NilPtr  *item
 	Str     stringer
+	Fmt     formatted
 	Items   []item
 	Empty   []item
 	M       map[string]string
@@ -79,6 +85,7 @@ func sample() *data {
 		Named: named("named <x>"),
 		Ptr:   &s,
 		Str:   stringer{"str"},
+		Fmt:   4,
 		Items: []item{
 			{Title: "One & only", URL: "one.html", N: 1, Children: []item{{Title: "One.a", URL: "a b.html"}}},
 			{Title: "Two", URL: "javascript:alert(1)", N: 2},
@@ -112,6 +119,7 @@ var cases = []struct {
 	{"methods", `{{.Upper "up:"}} {{.Count}} {{.Nested.Title}}`, true},
 	{"map", `{{.M.k}}|{{.M.missing}}|`, true},
 	{"stringer", `{{.Str}}`, false},
+	{"formatter", `<p title="{{.Fmt}}">{{.Fmt}}</p><a href="/x?q={{.Fmt}}">`, false},
 	{"float", `{{.F}}`, false},
 	{"printf", `{{printf "%d" .N}}`, false},
 	{"html in an attribute", `<a title="{{.H}}">x</a>`, false},
@@ -249,5 +257,34 @@ func TestCalledTemplatesHaveTheirOwnVariables(t *testing.T) {
 	}
 	if fast, _, _ := p.Counts(); fast != 1 {
 		t.Errorf("%d fast runs, want 1", fast)
+	}
+}
+
+// A set whose missingkey option is not the default leaves missing map keys
+// to html/template; the default's stay fast.
+func TestMissingKeyOption(t *testing.T) {
+	src := `[{{.M.k}}|{{.M.zz}}]`
+	for _, option := range []string{"", "missingkey=default", "missingkey=zero", "missingkey=error"} {
+		set := func() *template.Template {
+			s := template.New("page").Funcs(funcs)
+			if option != "" {
+				s.Option(option)
+			}
+			return template.Must(s.Parse(src))
+		}
+		var want bytes.Buffer
+		wantErr := set().Execute(&want, sample())
+		p := tmpl.New(set(), funcs)
+		for range 2 {
+			var buf bytes.Buffer
+			err := p.Execute(&buf, "page", sample())
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || buf.String() != want.String() {
+				t.Errorf("%q: got %q, %v; want %q, %v", option, buf.String(), err, want.String(), wantErr)
+			}
+		}
+		fast, _, _ := p.Counts()
+		if isDefault := option == "" || option == "missingkey=default"; isDefault != (fast == 1) {
+			t.Errorf("%q: %d fast runs", option, fast)
+		}
 	}
 }
