@@ -151,8 +151,9 @@ func compare(a, b Diagnostic) int {
 // once per file.
 type Lines struct {
 	file   string
-	starts []int // byte offset at which each line starts
-	text   []byte
+	starts []int  // byte offset at which each line starts
+	text   []byte // nil once forgotten
+	size   int    // len(text)
 
 	// The last position asked for: positions come mostly in order, so a
 	// column is counted on from the last one rather than from the start of
@@ -170,7 +171,15 @@ func NewLines(file string, text []byte) *Lines {
 			starts = append(starts, i+1)
 		}
 	}
-	return &Lines{file: file, starts: starts, text: text}
+	return &Lines{file: file, starts: starts, text: text, size: len(text)}
+}
+
+// Forget lets the file's text go, once no position within a line will be
+// asked for: positions then name the line alone.
+func (ls *Lines) Forget() {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.text = nil
 }
 
 // File returns the file's path.
@@ -183,13 +192,16 @@ func (ls *Lines) Pos(off int) Position {
 	if off < 0 {
 		return Position{File: ls.file}
 	}
-	off = min(off, len(ls.text))
+	off = min(off, ls.size)
 	i, found := slices.BinarySearch(ls.starts, off)
 	if !found {
 		i--
 	}
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
+	if ls.text == nil && ls.size > 0 {
+		return Position{File: ls.file, Line: i + 1}
+	}
 	var col int
 	if ls.lastCol > 0 && ls.lastLine == i && ls.lastOff <= off {
 		col = ls.lastCol + utf8.RuneCount(ls.text[ls.lastOff:off])

@@ -164,12 +164,13 @@ type Doc struct {
 	Callouts []Callout
 }
 
-// Release lets the page's syntax tree go, once nothing will render it or
-// read its nodes again (a build's last edition, rendered): what is left is
-// the source and the headings' text, ids and positions. A programme's trees
-// are most of what a build holds, and every garbage collection walks them.
+// Release lets the page's syntax tree and source go, once nothing will
+// render it or read its nodes again (a build's last edition, rendered):
+// what is left is the headings' text, ids and positions. A programme's
+// trees are most of what a build holds, and every garbage collection walks
+// them.
 func (d *Doc) Release() {
-	d.Root, d.Links, d.Callouts = nil, nil, nil
+	d.Root, d.Links, d.Callouts, d.Source = nil, nil, nil, nil
 	for i := range d.Headings {
 		d.Headings[i].topLevel = d.Headings[i].TopLevel()
 		d.Headings[i].Node = nil

@@ -90,6 +90,16 @@ type Page struct {
 // File is the page's path as diagnostics name it.
 func (p *Page) File() string { return ContentPrefix + p.Source }
 
+// Release lets the page's Markdown tree and text go once the last edition
+// has rendered it (markdown.Doc.Release): positions in the page then name
+// its lines alone.
+func (p *Page) Release() {
+	p.Doc.Release()
+	if p.Lines != nil {
+		p.Lines.Forget()
+	}
+}
+
 // Title returns the page's title.
 func (p *Page) Title() string { return p.Meta.Title }
 

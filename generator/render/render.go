@@ -452,7 +452,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	d.Content = template.HTML(res.body) // goldmark output: raw HTML omitted, URLs filtered
 	d.TOC = r.toc(p)
 	if r.Release && r.Cache == nil {
-		p.Doc.Release() // the last that reads it
+		p.Release() // the last that reads it
 	}
 	d.Breadcrumbs = r.breadcrumbs(p)
 	d.Prev, d.Next = r.crumb(p.URL, p.Prev), r.crumb(p.URL, p.Next)
