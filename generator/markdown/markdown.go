@@ -492,11 +492,24 @@ func (d *Doc) PlainText(n ast.Node) string { return plainText(n, d.Source) }
 // Render writes the HTML of doc to w, for the facilitator edition or, when
 // participant is set, for the participant edition.
 func (m *Markdown) Render(w io.Writer, doc *Doc, participant bool) error {
+	if b, ok := w.(*bytes.Buffer); ok {
+		// Straight into the buffer: goldmark would otherwise write
+		// through a bufio.Writer of its own, made for every page.
+		w = bufferWriter{b}
+	}
 	if participant {
 		return m.participant.Renderer().Render(w, doc.Source, doc.Root)
 	}
 	return m.md.Renderer().Render(w, doc.Source, doc.Root)
 }
+
+// bufferWriter is a bytes.Buffer as goldmark's util.BufWriter, which
+// writes at once: nothing waits to be flushed.
+type bufferWriter struct{ *bytes.Buffer }
+
+func (bufferWriter) Buffered() int { return 0 }
+
+func (bufferWriter) Flush() error { return nil }
 
 // InFacilitatorCallout reports whether a node sits inside a facilitator
 // callout, and so is left out of the participant edition.

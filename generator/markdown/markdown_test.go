@@ -210,3 +210,25 @@ func TestFootnotesInFacilitatorNotes(t *testing.T) {
 		t.Errorf("a footnote outside the callout was refused: %v", ds)
 	}
 }
+
+// goldmark writes into a bytes.Buffer directly (bufferWriter) what it
+// writes through a bufio.Writer into any other writer.
+func TestRenderIntoBufferAsIntoWriter(t *testing.T) {
+	src := []byte("# Title\n\nSome *text* with a [link](a.md), `code` and é.\n\n" +
+		"| a | b |\n|---|---|\n| 1 | 2 |\n\n> [!facilitator]\n> Notes.\n\n- one\n- two\n")
+	md := New(Options{})
+	doc := md.Parse(src, func(int) diag.Position { return diag.Position{} }, &diag.List{})
+	for _, participant := range []bool{false, true} {
+		var direct bytes.Buffer
+		if err := md.Render(&direct, doc, participant); err != nil {
+			t.Fatal(err)
+		}
+		var through strings.Builder
+		if err := md.Render(&through, doc, participant); err != nil {
+			t.Fatal(err)
+		}
+		if direct.String() != through.String() || direct.Len() == 0 {
+			t.Errorf("participant %v: into a buffer\n%s\nthrough bufio\n%s", participant, direct.String(), through.String())
+		}
+	}
+}

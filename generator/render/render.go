@@ -524,6 +524,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 // whole).
 func (r *Renderer) body(p *programme.Page, participant bool) (renderedBody, error) {
 	var b bytes.Buffer
+	b.Grow(len(p.Doc.Source) + len(p.Doc.Source)/2) // HTML runs a little longer than its Markdown
 	if err := r.MD.Render(&b, p.Doc, participant); err != nil {
 		return renderedBody{}, err
 	}
