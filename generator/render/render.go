@@ -220,7 +220,8 @@ func wordsJSON(w *theme.Words) func(prefix string) (string, error) {
 // Funcs are the template functions available to layouts: t looks up the
 // theme's words ({{t "agenda"}}, {{t "session_n" "n" 3}}), words gives a
 // script its words as JSON (keys starting with a prefix), minutes writes a
-// length of time.
+// length of time. They must have no effects that count: a page the theme's
+// Programs give up on part way is run again by html/template (see tmpl).
 func Funcs(w *theme.Words) template.FuncMap {
 	return template.FuncMap{
 		"t":       w.T,
