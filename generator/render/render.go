@@ -248,6 +248,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	r.articles = map[*programme.Page][]byte{}
 	r.navCache = map[navKey]string{}
 	r.openSection = openSections(r.Prog)
+	r.warm()
 	var out []Output
 	// Every page's article for the programme's print page is made with
 	// the page, while its data is at hand.
@@ -584,6 +585,7 @@ func EditionsPage(th *theme.Theme, w *theme.Words, prog *programme.Programme, ed
 		d.Editions = append(d.Editions, EditionLink{Title: e.Label, URL: e.Name + "/index.html", About: about})
 	}
 	r := &Renderer{Theme: th, Words: w}
+	r.warm()
 	data, err := r.execute("editions", d)
 	if err != nil {
 		return Output{}, fmt.Errorf("the editions template failed: %w", err)
@@ -600,6 +602,28 @@ func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {
 		d.Sidebar = sb
 	}
 	return r.run(kind, "base", d, len(d.Content)+len(d.Sidebar)+8<<10) // the shell of a page is under 8 KB
+}
+
+// warm has the theme's Programs take up the templates this renderer
+// enters, before the first page: otherwise the first of each kind runs
+// through html/template, and the first print page is the programme's,
+// the largest.
+func (r *Renderer) warm() {
+	if r.HTMLTemplate {
+		return
+	}
+	for _, kind := range theme.Layouts {
+		if prog, ok := r.Theme.Program(kind); ok {
+			switch kind {
+			case meta.KindPage:
+				prog.Warm("base", "sidebar")
+			case "print":
+				prog.Warm("base", "print-article")
+			default:
+				prog.Warm("base")
+			}
+		}
+	}
 }
 
 // run executes the template name of the layout for kind, into a buffer

@@ -13,11 +13,14 @@ package tmpl
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
+	"io"
 	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
+	texttemplate "text/template"
 	"text/template/parse"
 )
 
@@ -90,6 +93,29 @@ func (p *Program) Execute(w *bytes.Buffer, name string, data any) error {
 		p.takeUp(name)
 	}
 	return err
+}
+
+// Warm takes up the templates names before their first real run: each is
+// run once through html/template on no data, which escapes it, so that
+// the first page to use it runs here too (the first is often the largest:
+// a programme's print page). A name not defined, or one whose escaping
+// fails, is left to its first real run. An error in running it on no data
+// (a function given nothing) is no matter: the template is escaped by
+// then.
+func (p *Program) Warm(names ...string) {
+	for _, name := range names {
+		if p.set.Lookup(name) == nil {
+			continue
+		}
+		if _, ok := p.entries.Load(name); ok {
+			continue
+		}
+		err := p.set.ExecuteTemplate(io.Discard, name, nil)
+		var execErr texttemplate.ExecError
+		if err == nil || errors.As(err, &execErr) {
+			p.takeUp(name)
+		}
+	}
 }
 
 // Counts says how many executions ran here, how many through html/template

@@ -288,3 +288,29 @@ func TestMissingKeyOption(t *testing.T) {
 		}
 	}
 }
+
+// Warm takes a template up before its first run, even when running it on
+// no data fails; a template html/template cannot escape stays its own.
+func TestWarm(t *testing.T) {
+	src := `{{define "list"}}<ul>{{range .Items}}<li><a href="{{.URL}}">{{.Title}}</a></li>{{end}}</ul>{{end}}` +
+		`{{define "needs data"}}{{minutes .N}}{{end}}` +
+		`{{define "broken"}}<a href="{{.URL}}{{end}}`
+	set := template.Must(template.New("page").Funcs(funcs).Parse(src))
+	p := tmpl.New(set, funcs)
+	p.Warm("list", "needs data", "broken", "not defined")
+	for _, name := range []string{"list", "needs data", "broken"} {
+		fresh := template.Must(template.New("page").Funcs(funcs).Parse(src))
+		var want bytes.Buffer
+		wantErr := fresh.ExecuteTemplate(&want, name, sample())
+		before, _, _ := p.Counts()
+		var buf bytes.Buffer
+		err := p.Execute(&buf, name, sample())
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || (err == nil && buf.String() != want.String()) {
+			t.Errorf("%s: got %q, %v; want %q, %v", name, buf.String(), err, want.String(), wantErr)
+		}
+		after, _, _ := p.Counts()
+		if ran := after > before; ran != (name != "broken") {
+			t.Errorf("%s: ran fast %v on its first run", name, ran)
+		}
+	}
+}
