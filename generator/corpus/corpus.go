@@ -58,16 +58,7 @@ func Write(dir string, n int, seed uint64) error {
 			files[fmt.Sprintf("%s/%03d-session-%d-%d.md", dirName, s, m, s)] = g.session(m, s)
 		}
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeFiles(dir, files)
 }
 
 // Session returns the text of session s of module m as Write writes it
@@ -155,6 +146,11 @@ func WriteHugo(dir string, n int, seed uint64) error {
 		"layouts/index.html":           layout,
 		"static/site.css":              "body{font-family:system-ui;max-width:70ch;margin:auto}\n",
 	}
+	return writeFiles(dir, files)
+}
+
+// writeFiles writes files (slash paths relative to dir, and their text).
+func writeFiles(dir string, files map[string]string) error {
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
