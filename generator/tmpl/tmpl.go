@@ -49,7 +49,24 @@ type Program struct {
 type entry struct {
 	root node
 	why  string
+	// streak counts the runs in a row that gave up: a template that
+	// keeps giving up (on a kind of value its data holds, say) is left to
+	// html/template rather than begun twice a page, but for one run in
+	// retryEvery, in case its data has changed.
+	streak, skipped atomic.Int64
 }
+
+// worthTrying says whether a run of e should begin here.
+func (e *entry) worthTrying() bool {
+	return e.streak.Load() < giveUpLimit || e.skipped.Add(1)%retryEvery == 0
+}
+
+// giveUpLimit is how many runs in a row may give up before the template
+// is left to html/template; retryEvery, how often it is tried again then.
+const (
+	giveUpLimit = 8
+	retryEvery  = 64
+)
 
 // New prepares set, whose templates call the functions funcs (the same
 // map given to set.Funcs).
@@ -78,14 +95,18 @@ func defaultMissingKey(set *template.Template) bool {
 // Execute writes the template name, run on data, to w, as
 // set.ExecuteTemplate(w, name, data) does, with its error.
 func (p *Program) Execute(w *bytes.Buffer, name string, data any) error {
-	if e, ok := p.entries.Load(name); ok && e.(*entry).root != nil {
-		mark := w.Len()
-		if run(e.(*entry).root, w, data, p.strictKeys) {
-			p.fast.Add(1)
-			return nil
+	if v, ok := p.entries.Load(name); ok {
+		if e := v.(*entry); e.root != nil && e.worthTrying() {
+			mark := w.Len()
+			if run(e.root, w, data, p.strictKeys) {
+				e.streak.Store(0)
+				p.fast.Add(1)
+				return nil
+			}
+			w.Truncate(mark)
+			e.streak.Add(1)
+			p.gaveUp.Add(1)
 		}
-		w.Truncate(mark)
-		p.gaveUp.Add(1)
 	}
 	p.slow.Add(1)
 	err := p.set.ExecuteTemplate(w, name, data)

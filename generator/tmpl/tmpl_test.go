@@ -314,3 +314,41 @@ func TestWarm(t *testing.T) {
 		}
 	}
 }
+
+// A template whose runs keep giving up is left to html/template after a
+// few in a row, rather than begun twice on every run, and tried again now
+// and then; one that gives up now and then is still run here.
+func TestKeepsGivingUp(t *testing.T) {
+	set := template.Must(template.New("page").Funcs(funcs).Parse(`<p>{{.}}</p>`))
+	p := tmpl.New(set, funcs)
+	run := func(v any) {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := p.Execute(&buf, "page", v); err != nil || buf.String() != fmt.Sprintf("<p>%v</p>", v) {
+			t.Fatalf("got %q, %v", buf.String(), err)
+		}
+	}
+	run("first")
+	for range 50 {
+		run("text") // fast
+		run(2.5)    // a float: gives up
+	}
+	if fast, _, gaveUp := p.Counts(); fast != 50 || gaveUp != 50 {
+		t.Errorf("now and then: %d fast, %d given up; want 50 and 50", fast, gaveUp)
+	}
+	for range 640 {
+		run(2.5)
+	}
+	// The last run above gave up: 7 more make 8 in a row; of the other
+	// 633, one in 64 is tried.
+	if _, _, gaveUp := p.Counts(); gaveUp != 50+7+633/64 {
+		t.Errorf("%d runs gave up; want %d: 8 in a row, then one in 64", gaveUp, 50+7+633/64)
+	}
+	// Should the data change, a try finds it fast again, and it stays so.
+	for range 200 {
+		run("text")
+	}
+	if fast, _, _ := p.Counts(); fast < 50+200-64 {
+		t.Errorf("%d fast runs after the data changed", fast)
+	}
+}
