@@ -256,25 +256,26 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 			secs = append(secs, sec{pi, s})
 		}
 	}
-	// The postings are gathered in parallel: each worker takes the terms
-	// whose hash falls to it, reading every section in order, so that each
-	// list is in section order.
-	workers := runtime.GOMAXPROCS(0)
-	parts := make([]map[string][]int, workers) // term -> section, weight, section, weight...
+	// The postings are gathered in parallel: each worker takes a run of
+	// sections, and the runs' lists are joined in order, so that each
+	// list is in section order. (Workers that took terms by hash would
+	// each read every section.)
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(secs)/256))
+	parts := make([]map[string][]int32, workers) // term -> section, weight, section, weight...
 	work.Each(workers, func(k int) {
-		m := map[string][]int{}
-		for idx, s := range secs {
-			eachPacked(s.s.terms, func(t string, w int) {
-				if int(termHash(t)%uint32(workers)) == k {
-					m[t] = append(m[t], idx, w)
-				}
+		m := map[string][]int32{}
+		for idx := k * len(secs) / workers; idx < (k+1)*len(secs)/workers; idx++ {
+			eachPacked(secs[idx].s.terms, func(t string, w int) {
+				m[t] = append(m[t], int32(idx), int32(w))
 			})
 		}
 		parts[k] = m
 	})
 	postings := parts[0]
 	for _, m := range parts[1:] {
-		maps.Copy(postings, m)
+		for t, list := range m {
+			postings[t] = append(postings[t], list...)
+		}
 	}
 
 	// Shards by the first keyLen runes of each term, numbered in key
@@ -328,11 +329,15 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	idx.raw(`],"sections":[`)
 	for i, s := range secs {
 		idx.comma(i)
-		idx.raw("[" + strconv.Itoa(s.page) + ",")
+		idx.raw("[")
+		idx.int(s.page)
+		idx.raw(",")
 		idx.str(s.s.anchor)
 		idx.raw(",")
 		idx.str(s.s.heading)
-		idx.raw("," + strconv.Itoa(s.s.level) + "]")
+		idx.raw(",")
+		idx.int(s.s.level)
+		idx.raw("]")
 	}
 	idx.raw(`],"shards":{`)
 	for i, k := range keys {
@@ -360,7 +365,7 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 			// In section order: sections were added in order.
 			for k, n := range postings[term] {
 				w.comma(k)
-				w.raw(strconv.Itoa(n))
+				w.int(int(n))
 			}
 			w.raw("]")
 		}
@@ -394,15 +399,6 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	return files, st
 }
 
-// termHash is FNV-1a of a term, to share terms among workers.
-func termHash(t string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(t); i++ {
-		h = (h ^ uint32(t[i])) * 16777619
-	}
-	return h
-}
-
 // jsonWriter writes the index's JavaScript: JSON data in a function call.
 // Strings are escaped as encoding/json does with HTML escaping (<, > and &
 // as \u003c, \u003e and \u0026, and U+2028 and U+2029), so no text of a
@@ -410,6 +406,8 @@ func termHash(t string) uint32 {
 type jsonWriter struct{ b []byte }
 
 func (w *jsonWriter) raw(s string) { w.b = append(w.b, s...) }
+
+func (w *jsonWriter) int(n int) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
 
 func (w *jsonWriter) comma(i int) {
 	if i > 0 {
