@@ -40,7 +40,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opts := generator.Options{Dir: dir, Out: *site.out, Minify: *site.minify, Strict: *strict, Edition: *site.edition, Force: *force}
 	var prog *progress
 	if !*quiet && *format == "text" {
-		prog = newProgress(stderr)
+		prog = newProgress(stderr, *site.edition)
 		opts.Progress = prog.update
 	}
 	res, err := generator.Build(ctx, opts)

@@ -43,25 +43,43 @@ type progress struct {
 	after time.Duration
 	start time.Time
 
+	// steps are the steps this build takes (the editions it builds),
+	// and total their weight.
+	steps []step
+	total float64
+
 	mu    sync.Mutex
 	drawn bool      // a bar is on screen
 	shown string    // the last step named in plain mode
 	last  time.Time // the last redraw
 }
 
-func newProgress(w io.Writer) *progress {
+// newProgress shows the progress of a build of edition ("" for both)
+// on w.
+func newProgress(w io.Writer, edition string) *progress {
 	after := time.Second
 	if d, err := time.ParseDuration(os.Getenv("HAVEN_PROGRESS_AFTER")); err == nil {
 		after = d // for tests
 	}
-	return &progress{w: w, term: isTerminal(w), after: after, start: time.Now()}
+	p := &progress{w: w, term: isTerminal(w), after: after, start: time.Now()}
+	for _, s := range steps {
+		if _, ed, perEdition := strings.Cut(s.name, " "); perEdition && edition != "" && ed != edition {
+			continue // the other edition's
+		}
+		p.steps = append(p.steps, s)
+		p.total += s.weight
+	}
+	return p
 }
 
-// steps weighs each step of a build by its usual share of the time.
-var steps = []struct {
+// step is a step of a build, weighed by its usual share of the time.
+type step struct {
 	name, label string
 	weight      float64
-}{
+}
+
+// steps are a build's steps, both editions'.
+var steps = []step{
 	{"load", "reading the programme", 0.05},
 	{"parse", "reading the pages", 0.10},
 	{"model", "putting the programme together", 0.03},
@@ -84,7 +102,7 @@ func (p *progress) update(gp generator.Progress) {
 		return
 	}
 	done, label := 0.0, gp.Step
-	for _, s := range steps {
+	for _, s := range p.steps {
 		if s.name == gp.Step {
 			label = s.label
 			if gp.Total > 0 {
@@ -94,6 +112,7 @@ func (p *progress) update(gp generator.Progress) {
 		}
 		done += s.weight
 	}
+	done /= p.total
 	if !p.term {
 		if label != p.shown {
 			fmt.Fprintf(p.w, "haven: %s\n", label)
