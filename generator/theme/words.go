@@ -3,7 +3,6 @@ package theme
 import (
 	"fmt"
 	"io/fs"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -124,14 +123,4 @@ func (w *Words) Prefixed(prefix string) map[string]string {
 		}
 	}
 	return out
-}
-
-// Keys lists the keys of the default language, for checks of translations.
-func (w *Words) Keys() []string {
-	keys := make([]string, 0, len(w.fallback))
-	for k := range w.fallback {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
