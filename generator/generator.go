@@ -296,8 +296,8 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 			eb.sig = signature(proj, prog, opts) // the cache's key
 		}
 		if len(eds) == 2 { // the facilitator's, then the participant's
-			eb.bodies = &render.Bodies{Participant: eds[1].Participant, Pages: map[*markdown.Doc]bool{}}
-			for _, p := range programme.Edition(prog, eds[1].Participant).Pages {
+			eb.bodies = &render.Bodies{Pages: map[*markdown.Doc]bool{}}
+			for _, p := range programme.Edition(prog, true).Pages {
 				eb.bodies.Pages[p.Doc] = true
 			}
 		}

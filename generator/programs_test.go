@@ -1,9 +1,7 @@
 package generator_test
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 
 	"haven/generator"
@@ -58,17 +56,7 @@ func TestProgramsWriteWhatHTMLTemplateWrites(t *testing.T) {
 				if _, err := generator.Build(context.Background(), generator.WithHTMLTemplate(opts)); err != nil {
 					t.Fatal(err)
 				}
-				a, b := readTree(t, fastOut), readTree(t, slowOut)
-				if len(a) != len(b) {
-					t.Errorf("%d files, %d by html/template", len(a), len(b))
-				}
-				for p, want := range b {
-					if got, ok := a[p]; !ok {
-						t.Errorf("%s: missing", p)
-					} else if !bytes.Equal(got, want) {
-						t.Errorf("%s differs from html/template's:\n%s", filepath.ToSlash(p), firstDiff(want, got))
-					}
-				}
+				sameFiles(t, "built with the Programs, and by html/template alone", readTree(t, fastOut), readTree(t, slowOut))
 				for _, kind := range theme.Layouts {
 					p, _ := th.Program(kind)
 					f, s, gaveUp := p.Counts()

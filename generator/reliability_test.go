@@ -368,7 +368,7 @@ func sameFiles(t *testing.T, what string, a, b map[string][]byte) {
 			t.Errorf("%s: %s is only in the first", what, name)
 			n++
 		} else if !bytes.Equal(data, other) {
-			t.Errorf("%s: %s differs", what, name)
+			t.Errorf("%s: %s differs:\n%s", what, name, firstDiff(other, data))
 			n++
 		}
 		if n > 10 {
@@ -1993,16 +1993,6 @@ func TestCatalogueKilledDuringSwap(t *testing.T) {
 			}
 		})
 	}
-}
-
-func leftoversOld(t *testing.T, out string) []string {
-	var old []string
-	for _, l := range leftovers(t, out) {
-		if strings.Contains(l, ".haven-old-") {
-			old = append(old, l)
-		}
-	}
-	return old
 }
 
 // ---------------------------------------------------------------------------

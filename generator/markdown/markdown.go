@@ -126,17 +126,12 @@ type Heading struct {
 	Duration string
 	Pos      diag.Position
 	Node     *ast.Heading // nil once the tree is released
-	topLevel bool         // TopLevel, kept when the tree is released
+	topLevel bool
 }
 
 // TopLevel reports whether the heading sits directly in the page, not
-// inside a callout or a list.
-func (h Heading) TopLevel() bool {
-	if h.Node == nil {
-		return h.topLevel
-	}
-	return h.Node.Parent() != nil && h.Node.Parent().Parent() == nil
-}
+// inside a callout or a list. (A heading never moves once parsed.)
+func (h Heading) TopLevel() bool { return h.topLevel }
 
 // Link is a link or image destination written in a page.
 type Link struct {
@@ -172,7 +167,6 @@ type Doc struct {
 func (d *Doc) Release() {
 	d.Root, d.Links, d.Callouts, d.Source = nil, nil, nil, nil
 	for i := range d.Headings {
-		d.Headings[i].topLevel = d.Headings[i].TopLevel()
 		d.Headings[i].Node = nil
 	}
 }
@@ -398,7 +392,8 @@ var allowedHeadingAttrs = map[string]bool{"id": true, "class": true}
 
 func heading(n *ast.Heading, src []byte, at Locator, diags *diag.List) Heading {
 	pos := at(n.Pos())
-	h := Heading{Level: n.Level, Pos: pos, Node: n, Text: plainText(n, src)}
+	h := Heading{Level: n.Level, Pos: pos, Node: n, Text: plainText(n, src),
+		topLevel: n.Parent() != nil && n.Parent().Parent() == nil}
 	var keep []ast.Attribute
 	for _, a := range n.Attributes() {
 		name := string(a.Name)

@@ -60,10 +60,9 @@ func getDeflater() *deflater {
 	}
 }
 
+// putDeflater keeps z for reuse. Its buffer is kept too: it never holds
+// more than one chunk compressed.
 func putDeflater(z *deflater) {
-	if z.buf.Cap() > 4<<20 {
-		z.buf = bytes.Buffer{} // not worth keeping
-	}
 	select {
 	case deflaters <- z:
 	default:
@@ -78,7 +77,7 @@ const chunk = 512 << 10
 // AddParts compresses one file, given as parts to be joined, into the pack
 // (the parts are never joined in memory). It is safe for concurrent use.
 func (b *Builder) AddParts(path string, parts [][]byte) error {
-	c, err := deflate(parts...)
+	c, err := deflate(parts)
 	if err != nil {
 		return fmt.Errorf("packing %s: %w", path, err)
 	}
@@ -96,7 +95,7 @@ func (b *Builder) AddParts(path string, parts [][]byte) error {
 // written. A large file (a programme's print page) is compressed in parts
 // in parallel, each part starting afresh; the stream is the same whatever
 // the machine.
-func deflate(parts ...[]byte) ([]byte, error) {
+func deflate(parts [][]byte) ([]byte, error) {
 	total := 0
 	for _, p := range parts {
 		total += len(p)
@@ -180,18 +179,24 @@ type Builder struct {
 	end     int64 // of the spool's content
 }
 
-// keep adds e, its compressed bytes to the spool when there is one.
+// keep adds e, its compressed bytes to the spool when there is one: the
+// place is taken under the lock, the bytes written outside it, so that
+// files from several goroutines are written at once.
 func (b *Builder) keep(e entry) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.Spool != nil && len(e.compressed) > 0 {
-		if _, err := b.Spool.WriteAt(e.compressed, b.end); err != nil {
+	e.n = len(e.compressed)
+	if b.Spool != nil {
+		b.mu.Lock()
+		e.off = b.end
+		b.end += int64(e.n)
+		b.mu.Unlock()
+		if _, err := b.Spool.WriteAt(e.compressed, e.off); err != nil {
 			return fmt.Errorf("packing %s: %w", e.path, err)
 		}
-		e.off, e.n, e.compressed = b.end, len(e.compressed), nil
-		b.end += int64(e.n)
+		e.compressed = nil
 	}
+	b.mu.Lock()
 	b.entries = append(b.entries, e)
+	b.mu.Unlock()
 	return nil
 }
 
@@ -199,17 +204,10 @@ type entry struct {
 	path string
 	crc  uint32
 	size int
-	// The compressed bytes: in memory, or n bytes at off in the spool.
+	// The n compressed bytes: in memory, or at off in the spool.
 	compressed []byte
 	off        int64
 	n          int
-}
-
-func (e entry) compressedSize() int {
-	if e.compressed != nil {
-		return len(e.compressed)
-	}
-	return e.n
 }
 
 // Spool is where a Builder may keep compressed files until the pack is
@@ -243,7 +241,7 @@ func (b *Builder) Zip(folder string) ([]byte, error) {
 	b.mu.Lock()
 	size := 0
 	for _, e := range b.entries {
-		size += e.compressedSize() + 2*len(folder+e.path) + 128 // with its headers
+		size += e.n + 2*len(folder+e.path) + 128 // with its headers
 	}
 	b.mu.Unlock()
 	buf.Grow(size)
@@ -314,7 +312,7 @@ func (b *Builder) WriteTo(out io.Writer, folder string) error {
 	for _, e := range sorted {
 		h := &zip.FileHeader{
 			Name: folder + "/" + e.path, Method: zip.Deflate, Modified: modTime,
-			CRC32: e.crc, CompressedSize64: uint64(e.compressedSize()), UncompressedSize64: uint64(e.size),
+			CRC32: e.crc, CompressedSize64: uint64(e.n), UncompressedSize64: uint64(e.size),
 		}
 		h.ModifiedDate, h.ModifiedTime = msDOSTime(modTime)
 		h.SetMode(0o644)
@@ -323,7 +321,7 @@ func (b *Builder) WriteTo(out io.Writer, folder string) error {
 			return fmt.Errorf("packing %s: %w", e.path, err)
 		}
 		var err2 error
-		if e.compressed != nil || e.n == 0 {
+		if e.compressed != nil {
 			_, err2 = fw.Write(e.compressed)
 		} else {
 			_, err2 = io.CopyBuffer(fw, io.NewSectionReader(b.Spool, e.off, int64(e.n)), copyBuf)

@@ -150,10 +150,10 @@ type Renderer struct {
 	// build renders, or in an edition that renders the next one's Markdown
 	// into Bodies. Not for use with Cache.
 	Release bool
-	// Bodies, when set, carries each page's Markdown HTML between the
-	// renderers of two editions: the renderer of the other edition than
-	// Bodies.Participant names renders it for that one too, while the tree
-	// is at hand; the renderer of that edition takes it from there.
+	// Bodies, when set, carries each page's Markdown HTML from the
+	// facilitator edition's renderer, which renders it for the participant
+	// edition too while the tree is at hand, to the participant edition's,
+	// which takes it from there.
 	Bodies *Bodies
 	// Emit, when set, takes each file as soon as it is made, from several
 	// goroutines at once; Site then returns its files without their bytes
@@ -345,28 +345,26 @@ func (r *Renderer) hand(o Output) Output {
 	return o
 }
 
-// Bodies holds pages' Markdown HTML, rendered (and minified, when the
-// build minifies) by one edition's renderer for the next (see
-// Renderer.Bodies).
+// Bodies holds pages' Markdown HTML for the participant edition, rendered
+// (and minified, when the build minifies) by the facilitator edition's
+// renderer (see Renderer.Bodies).
 type Bodies struct {
-	// Participant names the edition the bodies are for; Pages, when set,
-	// the pages that edition holds (by their Markdown), the others'
-	// bodies being of no use.
-	Participant bool
-	Pages       map[*markdown.Doc]bool
-	mu          sync.Mutex
-	m           map[*markdown.Doc]renderedBody
+	// Pages, when set, are the pages the participant edition holds (by
+	// their Markdown), the others' bodies being of no use.
+	Pages map[*markdown.Doc]bool
+	mu    sync.Mutex
+	m     map[*markdown.Doc]renderedBody
 }
 
 type renderedBody struct {
 	html     []byte
 	minified bool
-	// search is the page's search analysis for that edition, when the
-	// first edition's scan made it (search.AnalyzeEditions).
+	// search is the page's search analysis for the participant edition,
+	// made with the facilitator's (search.AnalyzeEditions).
 	search *search.Analysis
 }
 
-// wants reports whether the bodies' edition holds the page of doc.
+// wants reports whether the participant edition holds the page of doc.
 func (b *Bodies) wants(doc *markdown.Doc) bool { return b.Pages == nil || b.Pages[doc] }
 
 func (b *Bodies) put(doc *markdown.Doc, body renderedBody) {
@@ -414,7 +412,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	// minified whole.
 	var body renderedBody
 	taken := false
-	if r.Bodies != nil && r.Bodies.Participant == r.Edition.Participant {
+	if r.Bodies != nil && r.Edition.Participant {
 		body, taken = r.Bodies.take(p.Doc)
 	}
 	if !taken {
@@ -428,22 +426,18 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	whole := r.Minify != nil && !body.minified
 	sp := search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body}
 	switch {
-	case body.search != nil: // made with the body, in the first edition
+	case body.search != nil: // made with the body, by the facilitator's renderer
 		res.search = body.search
-	case r.Bodies != nil && r.Bodies.Participant != r.Edition.Participant && r.Bodies.wants(p.Doc):
-		// The next edition's Markdown, while the tree is at hand.
-		other, err := r.body(p, r.Bodies.Participant)
+	case r.Bodies != nil && !r.Edition.Participant && r.Bodies.wants(p.Doc):
+		// The participant's Markdown, while the tree is at hand. Its
+		// page is this one without the facilitator callouts: one scan
+		// analyses both.
+		other, err := r.body(p, true)
 		if err != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "cannot render the Markdown: %v", err)
 			return res
 		}
-		if r.Bodies.Participant {
-			// The participant's page is this one without its
-			// facilitator callouts: one scan analyses both.
-			res.search, other.search = search.AnalyzeEditions(sp)
-		} else {
-			res.search = search.Analyze(sp)
-		}
+		res.search, other.search = search.AnalyzeEditions(sp)
 		r.Bodies.put(p.Doc, other)
 	default:
 		res.search = search.Analyze(sp)
@@ -453,7 +447,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	d.Summary = p.Meta.Summary
 	d.Content = template.HTML(res.body) // goldmark output: raw HTML omitted, URLs filtered
 	d.TOC = r.toc(p)
-	if r.Release && r.Cache == nil {
+	if r.Release {
 		p.Release() // the last that reads it
 	}
 	d.Breadcrumbs = r.breadcrumbs(p)

@@ -71,7 +71,6 @@ type Stats struct {
 }
 
 type section struct {
-	page    int
 	anchor  string
 	heading string
 	level   int
@@ -97,16 +96,17 @@ type analysed struct {
 	// terms holds the section's distinct terms, each followed by one
 	// byte, its weight (terms hold only letters and digits).
 	terms string
-	// raw and rawHeading are the section's text and heading as split
-	// found them, kept only while the other edition's page is analysed
-	// from the same scan (AnalyzeEditions).
-	raw, rawHeading string
 }
+
+// raw is a section's text and heading as split found them, for comparing
+// one edition's sections with the other's (AnalyzeEditions).
+type raw struct{ text, heading string }
 
 // Analyze splits a page into sections and weighs their terms.
 func Analyze(p Page) *Analysis {
 	secs, _ := split(p.Body, false)
-	return analyze(p, secs, nil, false)
+	a, _ := analyze(p, secs, nil, nil)
+	return a
 }
 
 // AnalyzeEditions analyses a page of the facilitator edition and, from the
@@ -117,20 +117,15 @@ func Analyze(p Page) *Analysis {
 // shared.
 func AnalyzeEditions(p Page) (facilitator, participant *Analysis) {
 	fac, part := split(p.Body, true)
-	facilitator = analyze(p, fac, nil, true)
-	participant = analyze(p, part, facilitator, false)
-	for _, a := range []*Analysis{facilitator, participant} {
-		for i := range a.sections {
-			a.sections[i].raw, a.sections[i].rawHeading = "", "" // compared: not to be held
-		}
-	}
+	facilitator, raws := analyze(p, fac, nil, nil)
+	participant, _ = analyze(p, part, facilitator, raws)
 	return facilitator, participant
 }
 
-// analyze weighs the terms of a page's sections (from split). A section
-// that other has the same (anchor, level, heading and text) is taken from
-// there; keepRaw keeps what that comparison needs.
-func analyze(p Page, sections []*section, other *Analysis, keepRaw bool) *Analysis {
+// analyze weighs the terms of a page's sections (from split), and gives
+// their raw text. A section that other has the same (anchor, level, and
+// heading and text as in otherRaw) is taken from there.
+func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Analysis, []raw) {
 	a := &Analysis{title: p.Title, url: p.URL, module: p.Module}
 	open := &section{level: 1}
 	if p.Summary != "" {
@@ -153,10 +148,13 @@ func analyze(p Page, sections []*section, other *Analysis, keepRaw bool) *Analys
 		}
 	}
 	var ts termSet
+	raws := make([]raw, len(secs))
 	for i, s := range secs {
-		raw := s.text.String()
-		if j, ok := same[s.anchor]; ok && (i == 0) == (j == 0) {
-			if o := other.sections[j]; o.level == s.level && o.rawHeading == s.heading && o.raw == raw {
+		raws[i] = raw{s.text.String(), s.heading}
+		// Only the opening has no anchor: equal anchors are both it
+		// or both not.
+		if j, ok := same[s.anchor]; ok {
+			if o := other.sections[j]; o.level == s.level && otherRaw[j] == raws[i] {
 				a.sections = append(a.sections, o)
 				continue
 			}
@@ -166,18 +164,15 @@ func analyze(p Page, sections []*section, other *Analysis, keepRaw bool) *Analys
 			eachTerm(p.Title, func(t []byte) { ts.add(t, WeightTitle) })
 		}
 		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
-		text := collapse(raw)
+		text := collapse(raws[i].text)
 		eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
 		var q jsonWriter
 		q.b = make([]byte, 0, len(text)+len(text)/16+2)
 		q.str(text)
-		as := analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level, quoted: string(q.b), terms: ts.String()}
-		if keepRaw {
-			as.raw, as.rawHeading = raw, s.heading // to be compared with the other edition's
-		}
-		a.sections = append(a.sections, as)
+		a.sections = append(a.sections, analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level,
+			quoted: string(q.b), terms: ts.String()})
 	}
-	return a
+	return a, raws
 }
 
 // termSet gathers a section's distinct terms in the order first met, each
@@ -298,10 +293,6 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 		byKey[key] = append(byKey[key], term)
 	}
 	keys := slices.Sorted(maps.Keys(byKey))
-	shardIDs := make(map[string]int, len(keys))
-	for i, k := range keys {
-		shardIDs[k] = i
-	}
 
 	var st Stats
 	// Writers sized up front, from what they will hold (escapes aside),
@@ -343,7 +334,8 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 	for i, k := range keys {
 		idx.comma(i)
 		idx.str(k)
-		idx.raw(":" + strconv.Itoa(shardIDs[k]))
+		idx.raw(":")
+		idx.int(i) // the shard's number: keys are numbered in order
 	}
 	idx.raw(fmt.Sprintf(`},"texts":%d,"keylen":%d});`+"\n", (len(secs)+TextsPerShard-1)/TextsPerShard, keyLen))
 

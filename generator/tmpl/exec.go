@@ -235,9 +235,6 @@ func (n *templateNode) exec(s *state, dot reflect.Value) {
 	if n.pipe != nil {
 		v = n.pipe.eval(s, dot)
 	}
-	if n.t.root == nil {
-		return
-	}
 	base, mark := s.base, s.mark()
 	s.base = mark
 	s.vars = append(s.vars, variable{"$", v})
