@@ -774,8 +774,12 @@ func scanFile(name string, data []byte, allowLinks []string) []string {
 				problems = append(problems, name+"!"+f.Name+": "+err.Error())
 				continue
 			}
-			entry, _ := io.ReadAll(rc)
+			entry, err := io.ReadAll(rc) // and its CRC checked
 			rc.Close()
+			if err != nil {
+				problems = append(problems, name+"!"+f.Name+": "+err.Error())
+				continue
+			}
 			problems = append(problems, scanFile(name+"!"+f.Name, entry, allowLinks)...)
 		}
 		return problems

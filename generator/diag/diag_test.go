@@ -6,19 +6,14 @@ import "testing"
 // name the line alone.
 func TestLinesForget(t *testing.T) {
 	ls := NewLines("content/a.md", []byte("first\nsé cond\n\nlast"))
-	cases := []struct {
-		off        int
-		line, col  int
-		lineAfter  int
-		beyondText bool
-	}{
-		{0, 1, 1, 1, false},
-		{4, 1, 5, 1, false},
-		{6, 2, 1, 2, false},
-		{10, 2, 4, 2, false}, // after the two bytes of é
-		{15, 3, 1, 3, false},
-		{18, 4, 3, 4, false},
-		{99, 4, 5, 4, true},
+	cases := []struct{ off, line, col int }{
+		{0, 1, 1},
+		{4, 1, 5},
+		{6, 2, 1},
+		{10, 2, 4}, // after the two bytes of é
+		{15, 3, 1},
+		{18, 4, 3},
+		{99, 4, 5}, // beyond the text: its end
 	}
 	for _, c := range cases {
 		if got := ls.Pos(c.off); got != (Position{File: "content/a.md", Line: c.line, Col: c.col}) {
@@ -27,11 +22,17 @@ func TestLinesForget(t *testing.T) {
 	}
 	ls.Forget()
 	for _, c := range cases {
-		if got := ls.Pos(c.off); got != (Position{File: "content/a.md", Line: c.lineAfter}) {
-			t.Errorf("after Forget, Pos(%d) = %v, want line %d", c.off, got, c.lineAfter)
+		if got := ls.Pos(c.off); got != (Position{File: "content/a.md", Line: c.line}) {
+			t.Errorf("after Forget, Pos(%d) = %v, want line %d", c.off, got, c.line)
 		}
 	}
 	if got := ls.Pos(-1); got != (Position{File: "content/a.md"}) {
 		t.Errorf("Pos(-1) = %v", got)
+	}
+	// An empty file has nothing to forget: its one position is 1:1.
+	empty := NewLines("content/empty.md", nil)
+	empty.Forget()
+	if got := empty.Pos(0); got != (Position{File: "content/empty.md", Line: 1, Col: 1}) {
+		t.Errorf("empty file: Pos(0) = %v", got)
 	}
 }

@@ -302,9 +302,15 @@ func TestBeginPutsBackAnInterruptedSwap(t *testing.T) {
 	if err := os.Rename(out, aside); err != nil {
 		t.Fatal(err)
 	}
-	// Not haven's: a file and no manifest.
-	os.MkdirAll(filepath.Join(parent, ".public.haven-old-999"), 0o755)
-	os.WriteFile(filepath.Join(parent, ".public.haven-old-999", "mine.txt"), []byte("mine"), 0o644)
+	// Not haven's: a file and no manifest. Its name sorts first, so that
+	// it is the first the next build meets.
+	stranger := filepath.Join(parent, ".public.haven-old-000")
+	if err := os.MkdirAll(stranger, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stranger, "mine.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	st, err := Begin(out)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +322,7 @@ func TestBeginPutsBackAnInterruptedSwap(t *testing.T) {
 	if _, err := os.Stat(aside); err == nil {
 		t.Error("the previous site is still aside")
 	}
-	if _, err := os.Stat(filepath.Join(parent, ".public.haven-old-999", "mine.txt")); err != nil {
-		t.Error("a folder that is not haven's was removed")
+	if got := read(t, filepath.Join(stranger, "mine.txt")); got != "mine" {
+		t.Errorf("a folder that is not haven's was changed: mine.txt = %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"haven/generator/diag"
 	"haven/generator/markdown"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -162,6 +163,33 @@ func BenchmarkAssemble(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Assemble(as)
+	}
+}
+
+// TestAssembleWorkers: the index is the same bytes whatever the number of
+// workers that gather its postings (each takes a run of sections; their
+// lists are joined in order). (P6)
+func TestAssembleWorkers(t *testing.T) {
+	pages := benchPages(t, 300)
+	as := make([]*Analysis, len(pages))
+	for i, p := range pages {
+		as[i] = Analyze(p)
+	}
+	var want []File
+	for _, procs := range []int{1, 2, 3, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		files, st := Assemble(as)
+		runtime.GOMAXPROCS(prev)
+		if st.Sections < 256*procs {
+			t.Fatalf("%d sections: too few for %d workers", st.Sections, procs)
+		}
+		if want == nil {
+			want = files
+			continue
+		}
+		if !reflect.DeepEqual(files, want) {
+			t.Errorf("%d workers: an index other than one worker's", procs)
+		}
 	}
 }
 
