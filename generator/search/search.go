@@ -509,6 +509,12 @@ func split(body []byte, both bool) (fac, part []*section) {
 				continue // no copy of the others
 			}
 			val := strings.Trim(string(lex.AttrVal()), `"'`)
+			// Haven's own markers (a callout, its label, an
+			// activity's time) are never on headings; a class on a
+			// heading is the author's, whatever its name.
+			if string(name) == "class" && headings[tag] {
+				continue
+			}
 			switch {
 			case string(name) == "id" && inHeading && cur.anchor == "":
 				cur.anchor = html.UnescapeString(val)
@@ -598,6 +604,9 @@ func tagName(b []byte) string {
 	}
 	return string(b)
 }
+
+// headings are the elements an author can give classes to.
+var headings = map[string]bool{"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
 
 // blocks are the elements whose edges separate words.
 var blocks = map[string]bool{"p": true, "li": true, "td": true, "th": true, "div": true, "dd": true, "dt": true,

@@ -9,6 +9,7 @@ import (
 	"haven/generator/markdown"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -203,6 +204,9 @@ func TestAnalyzeEditions(t *testing.T) {
 		"Intro.\n\n## A {#a}\n\nBefore.\n\n::: facilitator\n## Inside {#inside}\n\nHidden words.\n\n### Deeper {#deeper}\n\nMore hidden.\n:::\n\nAfter the callout.\n\n## B {#b}\n\nB text.\n\n::: facilitator\nLast.\n:::\n",
 		"- item one\n\n  ::: facilitator\n  in a list\n  :::\n- item two\n\n> quote\n>\n> ::: facilitator\n> in a quote\n> :::\n\n::: tip\nA tip for all.\n:::\n\n::: facilitator\n::: tip\nNested tip.\n:::\n:::\n\nword&amp;word after\n",
 		"## Only {#only}\n\nNo callout at all, *emphasis* and `code`.\n",
+		// Classes an author gives headings are the author's, even
+		// when named as haven's own (a callout's, a label's).
+		"## Zebra {.callout-facilitator}\n\nGnu text.\n\n## Yak {#yak .callout-label}\n\nLlama text.\n\n::: facilitator\nHidden.\n:::\n",
 	}
 	for i := range 40 {
 		text := corpus.Session(1+i/10, 1+i%10, 3)
@@ -229,6 +233,17 @@ func TestAnalyzeEditions(t *testing.T) {
 		}
 		if want := Analyze(page); !reflect.DeepEqual(gotFac, want) {
 			t.Errorf("page %d: the facilitator's analysis differs from Analyze's", i)
+		}
+		if i == 4 {
+			for _, a := range []*Analysis{gotFac, gotPart} {
+				var words []string
+				for _, s := range a.sections {
+					eachPacked(s.terms, func(term string, _ int) { words = append(words, term) })
+				}
+				if !slices.Contains(words, "zebra") || !slices.Contains(words, "yak") {
+					t.Errorf("the headings' words are not all indexed: %v", words)
+				}
+			}
 		}
 		page.Body = part.Bytes()
 		if want := Analyze(page); !reflect.DeepEqual(gotPart, want) {
