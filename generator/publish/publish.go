@@ -118,10 +118,12 @@ type Stage struct {
 	root                   *os.Root
 	mu                     sync.Mutex // guards paths and dirs
 	paths                  []string
-	// dirs holds the folders Put made, each open: a file is created in
-	// its folder with one openat, rather than by walking the path from
-	// the root for every file (two more opens and closes a page).
+	// dirs holds the folders Put made, the first maxOpenFolders of them
+	// open (the others nil): a file is created in its open folder with
+	// one openat, rather than by walking the path from the root for
+	// every file (two more opens and closes a page).
 	dirs map[string]*os.Root
+	held int // folders held open
 }
 
 // Begin checks the output folder as Write does and makes the staging
@@ -174,7 +176,9 @@ func (st *Stage) Abort() {
 // close closes the staging folder and the folders made in it.
 func (st *Stage) close() {
 	for _, r := range st.dirs {
-		r.Close()
+		if r != nil {
+			r.Close()
+		}
 	}
 	st.root.Close()
 }
@@ -350,11 +354,13 @@ func (st *Stage) put(rel string, write func(dir *os.Root, name string) error) er
 	}
 	dir, name := st.root, rel
 	if d := path.Dir(rel); d != "." {
-		var err error
-		if dir, err = st.folder(d); err != nil {
+		open, err := st.folder(d)
+		if err != nil {
 			return fmt.Errorf("cannot create %s: %w", d, err)
 		}
-		name = path.Base(rel)
+		if open != nil {
+			dir, name = open, path.Base(rel)
+		}
 	}
 	if err := write(dir, name); err != nil {
 		return fmt.Errorf("cannot write %s: %w", rel, err)
@@ -366,7 +372,8 @@ func (st *Stage) put(rel string, write func(dir *os.Root, name string) error) er
 }
 
 // folder makes the folder d in the staging folder, once, and gives it
-// open.
+// open, or nil once maxOpenFolders are open (a site of many folders must
+// not run out of file descriptors).
 func (st *Stage) folder(d string) (*os.Root, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -376,13 +383,20 @@ func (st *Stage) folder(d string) (*os.Root, error) {
 	if err := st.root.MkdirAll(d, 0o755); err != nil {
 		return nil, err
 	}
-	r, err := st.root.OpenRoot(d)
-	if err != nil {
-		return nil, err
+	var r *os.Root
+	if st.held < maxOpenFolders {
+		var err error
+		if r, err = st.root.OpenRoot(d); err != nil {
+			return nil, err
+		}
+		st.held++
 	}
 	st.dirs[d] = r
 	return r, nil
 }
+
+// maxOpenFolders bounds the folders a Stage holds open.
+const maxOpenFolders = 256
 
 func stagePath(rel string) error {
 	if !fs.ValidPath(rel) || rel == ManifestName {
