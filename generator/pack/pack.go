@@ -74,53 +74,132 @@ func putDeflater(z *deflater) {
 // boundary (a flush), one after another make one deflate stream.
 const chunk = 512 << 10
 
+// Run is the parts [From, To) of a file given to AddParts, named: every
+// run of one name in a pack is the same bytes (a module's articles, on its
+// print page and on the programme's), compressed once, for the first file
+// that holds it, and its stream reused by the others.
+type Run struct {
+	From, To int
+	Name     string
+}
+
 // AddParts compresses one file, given as parts to be joined, into the pack
-// (the parts are never joined in memory). It is safe for concurrent use.
-func (b *Builder) AddParts(path string, parts [][]byte) error {
-	c, err := deflate(parts)
-	if err != nil {
-		return fmt.Errorf("packing %s: %w", path, err)
-	}
+// (the parts are never joined in memory). Runs, in order and apart, name
+// runs of parts that other files hold too. It is safe for concurrent use.
+func (b *Builder) AddParts(path string, parts [][]byte, runs ...Run) error {
 	crc, size := uint32(0), 0
 	for _, p := range parts {
 		crc = crc32.Update(crc, crc32.IEEETable, p)
 		size += len(p)
 	}
-	return b.keep(entry{path: path, crc: crc, size: size, compressed: c})
+	e := entry{path: path, crc: crc, size: size}
+	// The stream: the parts between runs, each run's own (which ends
+	// with a flush), and the rest, which ends the stream.
+	at := 0
+	for _, run := range runs {
+		if run.From < at || run.To < run.From || run.To > len(parts) {
+			return fmt.Errorf("packing %s: runs out of order or out of range", path)
+		}
+		if at < run.From {
+			if err := b.compress(&e, parts[at:run.From], false); err != nil {
+				return err
+			}
+		}
+		spans, err := b.shared(run, parts)
+		if err != nil {
+			return fmt.Errorf("packing %s: %w", path, err)
+		}
+		e.spans = append(e.spans, spans...)
+		at = run.To
+	}
+	if err := b.compress(&e, parts[at:], true); err != nil {
+		return err
+	}
+	for _, sp := range e.spans {
+		e.n += sp.n
+	}
+	b.mu.Lock()
+	b.entries = append(b.entries, e)
+	b.mu.Unlock()
+	return nil
+}
+
+// compress adds parts, compressed, to e's stream; last ends the stream.
+func (b *Builder) compress(e *entry, parts [][]byte, last bool) error {
+	c, err := deflate(parts, last)
+	if err == nil {
+		var spans []span
+		spans, err = b.store(c)
+		e.spans = append(e.spans, spans...)
+	}
+	if err != nil {
+		return fmt.Errorf("packing %s: %w", e.path, err)
+	}
+	return nil
+}
+
+// shared returns the stream of run's parts, compressed by the first file
+// that holds the run; the others wait for it.
+func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
+	b.mu.Lock()
+	if b.runs == nil {
+		b.runs = map[string]*sharedRun{}
+	}
+	s, made := b.runs[run.Name]
+	if !made {
+		s = &sharedRun{done: make(chan struct{})}
+		b.runs[run.Name] = s
+	}
+	b.mu.Unlock()
+	if made {
+		<-s.done
+		return s.spans, s.err
+	}
+	defer close(s.done)
+	c, err := deflate(parts[run.From:run.To], false)
+	if err != nil {
+		s.err = err
+		return nil, err
+	}
+	s.spans, s.err = b.store(c)
+	return s.spans, s.err
+}
+
+// sharedRun is a run's stream, once made (done is closed).
+type sharedRun struct {
+	done  chan struct{}
+	spans []span
+	err   error
 }
 
 // deflate compresses data at the fastest level: the site's text still
-// shrinks to about a fifth, at a fraction of the default level's time. The
-// result is exactly sized: a pack's compressed files are held until it is
-// written. A large file (a programme's print page) is compressed in parts
-// in parallel, each part starting afresh; the stream is the same whatever
-// the machine.
-func deflate(parts [][]byte) ([]byte, error) {
+// shrinks to about a fifth, at a fraction of the default level's time. A
+// large file (a programme's print page) is compressed in parts in
+// parallel, each part starting afresh; the stream is the same whatever the
+// machine. It returns the stream's pieces, each exactly sized (a pack's
+// compressed files are held until it is written); last ends the stream,
+// otherwise it ends with a flush, for more to follow.
+func deflate(parts [][]byte, last bool) ([][]byte, error) {
 	total := 0
 	for _, p := range parts {
 		total += len(p)
 	}
 	if total <= chunk {
-		return deflatePart(parts, true)
+		c, err := deflatePart(parts, last)
+		return [][]byte{c}, err
 	}
 	n := (total + chunk - 1) / chunk
 	out := make([][]byte, n)
 	errs := make([]error, n)
 	work.Each(n, func(i int) {
-		out[i], errs[i] = deflatePart(slice(parts, i*chunk, min(total, (i+1)*chunk)), i == n-1)
+		out[i], errs[i] = deflatePart(slice(parts, i*chunk, min(total, (i+1)*chunk)), last && i == n-1)
 	})
-	size := 0
-	for i, p := range out {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		size += len(p)
 	}
-	joined := make([]byte, 0, size)
-	for _, p := range out {
-		joined = append(joined, p...)
-	}
-	return joined, nil
+	return out, nil
 }
 
 // slice returns bytes [from, to) of the parts joined, as parts.
@@ -176,38 +255,54 @@ type Builder struct {
 	Spool   Spool
 	mu      sync.Mutex
 	entries []entry
-	end     int64 // of the spool's content
+	end     int64                 // of the spool's content
+	runs    map[string]*sharedRun // by name
 }
 
-// keep adds e, its compressed bytes to the spool when there is one: the
-// place is taken under the lock, the bytes written outside it, so that
-// files from several goroutines are written at once.
-func (b *Builder) keep(e entry) error {
-	e.n = len(e.compressed)
-	if b.Spool != nil {
-		b.mu.Lock()
-		e.off = b.end
-		b.end += int64(e.n)
-		b.mu.Unlock()
-		if _, err := b.Spool.WriteAt(e.compressed, e.off); err != nil {
-			return fmt.Errorf("packing %s: %w", e.path, err)
+// store keeps a piece of stream (given as pieces): in memory, or in the
+// spool when there is one. The place in the spool is taken under the lock,
+// the bytes written outside it, so that files from several goroutines are
+// written at once.
+func (b *Builder) store(pieces [][]byte) ([]span, error) {
+	if b.Spool == nil {
+		spans := make([]span, len(pieces))
+		for i, p := range pieces {
+			spans[i] = span{data: p, n: len(p)}
 		}
-		e.compressed = nil
+		return spans, nil
+	}
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
 	}
 	b.mu.Lock()
-	b.entries = append(b.entries, e)
+	off := b.end
+	b.end += int64(n)
 	b.mu.Unlock()
-	return nil
+	at := off
+	for _, p := range pieces {
+		if _, err := b.Spool.WriteAt(p, at); err != nil {
+			return nil, err
+		}
+		at += int64(len(p))
+	}
+	return []span{{off: off, n: n}}, nil
 }
 
 type entry struct {
-	path string
-	crc  uint32
-	size int
-	// The n compressed bytes: in memory, or at off in the spool.
-	compressed []byte
-	off        int64
-	n          int
+	path  string
+	crc   uint32
+	size  int
+	spans []span // the compressed stream, in pieces
+	n     int    // compressed bytes in all
+}
+
+// span is a piece of a compressed stream: data in memory, or n bytes at
+// off in the spool.
+type span struct {
+	data []byte
+	off  int64
+	n    int
 }
 
 // Spool is where a Builder may keep compressed files until the pack is
@@ -320,14 +415,16 @@ func (b *Builder) WriteTo(out io.Writer, folder string) error {
 		if err != nil {
 			return fmt.Errorf("packing %s: %w", e.path, err)
 		}
-		var err2 error
-		if e.compressed != nil {
-			_, err2 = fw.Write(e.compressed)
-		} else {
-			_, err2 = io.CopyBuffer(fw, io.NewSectionReader(b.Spool, e.off, int64(e.n)), copyBuf)
-		}
-		if err2 != nil {
-			return fmt.Errorf("packing %s: %w", e.path, err2)
+		for _, sp := range e.spans {
+			var err error
+			if sp.data != nil || b.Spool == nil {
+				_, err = fw.Write(sp.data)
+			} else {
+				_, err = io.CopyBuffer(fw, io.NewSectionReader(b.Spool, sp.off, int64(sp.n)), copyBuf)
+			}
+			if err != nil {
+				return fmt.Errorf("packing %s: %w", e.path, err)
+			}
 		}
 	}
 	return w.Close()

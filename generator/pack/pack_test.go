@@ -183,3 +183,101 @@ func unzip(t *testing.T, data []byte) ([]*zip.File, map[string][]byte) {
 	}
 	return r.File, contents
 }
+
+// TestRunsCompressedOnce: a run of parts that two files hold (a module's
+// articles, on its print page and on the programme's) is compressed once,
+// for whichever file comes first, and both files unzip to exactly what went
+// in, with runs at the start, the middle and the end of a file, large runs
+// (in several parallel parts) and small, in memory and spooled.
+func TestRunsCompressedOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	text := func(n int) []byte {
+		var b bytes.Buffer
+		for b.Len() < n {
+			fmt.Fprintf(&b, "<article id=p-%d><h2>Session %d</h2><p>%x</p></article>", rng.IntN(50), rng.IntN(50), rng.Uint32())
+		}
+		return b.Bytes()[:n]
+	}
+	small, large := [][]byte{text(3000), text(5000)}, [][]byte{text(chunk), text(chunk / 2), text(chunk + 9)}
+	head, tail := text(700), text(300)
+	files := []struct {
+		path  string
+		parts [][]byte
+		runs  []Run
+	}{
+		{"whole.html", [][]byte{head, small[0], small[1], large[0], large[1], large[2], tail},
+			[]Run{{1, 3, "small"}, {3, 6, "large"}}},
+		{"m1/print.html", [][]byte{text(500), small[0], small[1], text(200)}, []Run{{1, 3, "small"}}},
+		{"m2/print.html", [][]byte{large[0], large[1], large[2]}, []Run{{0, 3, "large"}}},
+		{"m3/print.html", [][]byte{text(900), large[0], large[1], large[2]}, []Run{{1, 4, "large"}}},
+	}
+	for _, spooled := range []bool{false, true} {
+		var b Builder
+		var spool *os.File
+		if spooled {
+			var err error
+			if spool, err = os.Create(filepath.Join(t.TempDir(), "spool")); err != nil {
+				t.Fatal(err)
+			}
+			defer spool.Close()
+			b.Spool = spool
+		}
+		var wg sync.WaitGroup
+		for _, f := range files {
+			wg.Go(func() {
+				if err := b.AddParts(f.path, f.parts, f.runs...); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		data, err := b.Zip("p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got := unzip(t, data)
+		for _, f := range files {
+			if !bytes.Equal(got["p/"+f.path], bytes.Join(f.parts, nil)) {
+				t.Errorf("spooled %v: %s does not unzip to what went in", spooled, f.path)
+			}
+		}
+		// Every piece of stream is stored once: the entries' streams are
+		// what is stored, and the runs again for each further file that
+		// holds them (large: 2 more, small: 1).
+		size := func(spans []span) (n int) {
+			for _, sp := range spans {
+				n += sp.n
+			}
+			return n
+		}
+		stored, inEntries := 0, 0
+		seen := map[any]bool{}
+		for _, e := range b.entries {
+			inEntries += e.n
+			for _, sp := range e.spans {
+				var key any = sp.off
+				if !spooled {
+					key = &sp.data[0]
+				}
+				if !seen[key] {
+					seen[key] = true
+					stored += sp.n
+				}
+			}
+		}
+		if want := stored + 2*size(b.runs["large"].spans) + size(b.runs["small"].spans); inEntries != want {
+			t.Errorf("spooled %v: the entries hold %d compressed bytes, want %d: the runs were not compressed once", spooled, inEntries, want)
+		}
+		if spooled {
+			if fi, _ := spool.Stat(); fi.Size() != int64(stored) {
+				t.Errorf("the spool holds %d bytes, want %d", fi.Size(), stored)
+			}
+		}
+	}
+	var b Builder
+	for _, runs := range [][]Run{{{2, 1, "x"}}, {{0, 2, "x"}, {1, 3, "y"}}, {{0, 9, "x"}}} {
+		if err := b.AddParts("bad.html", [][]byte{head, tail, head}, runs...); err == nil {
+			t.Errorf("runs %v: no error", runs)
+		}
+	}
+}
