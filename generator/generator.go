@@ -625,7 +625,11 @@ func (s *sink) putParts(o render.Output) {
 		return nil
 	})
 	if err == nil && s.pack != nil {
-		if err = s.pack.AddParts(o.Path, o.Parts); err != nil {
+		runs := make([]pack.Run, len(o.Runs))
+		for i, r := range o.Runs {
+			runs[i] = pack.Run(r)
+		}
+		if err = s.pack.AddParts(o.Path, o.Parts, runs...); err != nil {
 			err = s.packErr(err)
 		}
 	}

@@ -26,6 +26,8 @@ func TestSinkFullSpool(t *testing.T) {
 	for _, o := range []render.Output{
 		{Path: "m/a.html", Data: []byte("<p>a page</p>"), Minified: true},
 		{Path: "print.html", Parts: [][]byte{[]byte("<p>one</p>"), []byte("<p>two</p>")}, Minified: true},
+		{Path: "print.html", Parts: [][]byte{[]byte("<p>one</p>"), []byte("<p>two</p>")}, Minified: true,
+			Runs: []render.Run{{From: 1, To: 2, Name: "m/print.html"}}},
 	} {
 		st, err := publish.Begin(filepath.Join(t.TempDir(), "public"))
 		if err != nil {

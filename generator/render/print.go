@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/tdewolff/parse/v2"
@@ -55,14 +56,19 @@ func (r *Renderer) printSet(url string, pages []*programme.Page) printSet {
 // programme. Each page's article was rendered once, with the page (see
 // Site), for the programme's print page, which holds every page; a
 // module's print page takes its pages' articles from there with their links
-// relocated, which costs a scan of the article instead of a template and the
-// minifier. The print pages are made in parallel, the programme's first (it
-// is the largest), and each goes to Emit, when set, as soon as it is made.
+// relocated, which costs a scan of the article at most, instead of a
+// template and the minifier. A module whose articles stand together on the
+// programme's print page, unchanged, names them there and on its own page
+// as one run (Output.Runs), which the pack compresses once. The print pages
+// are made in parallel, the programme's first (it is the largest), and each
+// goes to Emit, when set, as soon as it is made.
 func (r *Renderer) prints(diags *diag.List) []Output {
 	whole := r.printSet(PrintFile, r.Prog.Pages)
 	type module struct {
 		title, back string
 		set         printSet
+		articles    [][]byte // relocated; nil when one cannot be placed
+		runs        []Run
 	}
 	var modules []module
 	for _, s := range r.Prog.Sections {
@@ -77,28 +83,49 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		byAnchor[a] = u
 	}
 	// Job 0 is the programme's print page, job k the module k-1's.
+	jobDiags := make([]diag.List, len(modules)+1)
+	work.Each(len(modules), func(k int) {
+		m := &modules[k]
+		articles := make([][]byte, len(m.set.pages))
+		for i, p := range m.set.pages {
+			var err error
+			if articles[i], err = r.relocated(r.articles[p], byAnchor, m.set, p); err != nil {
+				jobDiags[k+1].Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", m.set.url, err)
+				return
+			}
+		}
+		m.articles = articles
+	})
+	articles := make([][]byte, len(whole.pages))
+	at := make(map[*programme.Page]int, len(whole.pages))
+	for i, p := range whole.pages {
+		articles[i], at[p] = r.articles[p], i
+	}
+	var runs []Run // the programme's
+	for k := range modules {
+		m := &modules[k]
+		if run, ok := sharedRun(m.set.pages, m.articles, whole.pages, articles, at); ok {
+			run.Name = m.set.url
+			runs = append(runs, run)
+			m.runs = []Run{{From: 0, To: len(m.articles), Name: run.Name}}
+		}
+	}
+	slices.SortFunc(runs, func(a, b Run) int { return a.From - b.From })
+	kept := runs[:0]
+	for _, run := range runs {
+		if len(kept) == 0 || kept[len(kept)-1].To <= run.From { // not a page in two modules
+			kept = append(kept, run)
+		}
+	}
+	runs = kept
 	outs := make([]Output, len(modules)+1)
 	oks := make([]bool, len(outs))
-	jobDiags := make([]diag.List, len(outs))
 	work.Each(len(outs), func(k int) {
 		var o Output
 		if k == 0 {
-			articles := make([][]byte, len(whole.pages))
-			for i, p := range whole.pages {
-				articles[i] = r.articles[p]
-			}
-			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, &jobDiags[k])
-		} else {
-			m := modules[k-1]
-			articles := make([][]byte, len(m.set.pages))
-			for i, p := range m.set.pages {
-				var err error
-				if articles[i], err = r.relocated(r.articles[p], byAnchor, m.set, p); err != nil {
-					jobDiags[k].Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", m.set.url, err)
-					return
-				}
-			}
-			o, oks[k] = r.printPage(m.set, m.title, m.back, articles, &jobDiags[k])
+			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, runs, &jobDiags[k])
+		} else if m := modules[k-1]; m.articles != nil {
+			o, oks[k] = r.printPage(m.set, m.title, m.back, m.articles, m.runs, &jobDiags[k])
 		}
 		if oks[k] {
 			o = r.hand(o)
@@ -117,6 +144,25 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	return out
 }
 
+// sharedRun finds a module's pages, with their articles (relocated), on
+// the programme's print page: standing together there, each with the same
+// bytes. It gives their place among the programme's articles.
+func sharedRun(pages []*programme.Page, articles [][]byte, all []*programme.Page, allArticles [][]byte, at map[*programme.Page]int) (Run, bool) {
+	if len(pages) == 0 || articles == nil {
+		return Run{}, false
+	}
+	first, ok := at[pages[0]]
+	if !ok || first+len(pages) > len(all) {
+		return Run{}, false
+	}
+	for i, p := range pages {
+		if all[first+i] != p || !bytes.Equal(allArticles[first+i], articles[i]) {
+			return Run{}, false
+		}
+	}
+	return Run{From: first, To: first + len(pages)}, true
+}
+
 // articlesMark stands in a print page's shell for its articles, so that the
 // shell can be minified alone and the articles, each minified and cached on
 // its own, put in its place: a programme of a thousand pages is then not
@@ -125,7 +171,7 @@ const articlesMark = "<haven-print-articles></haven-print-articles>"
 
 // printPage puts the articles of a set's pages one after another on one
 // page.
-func (r *Renderer) printPage(set printSet, title, backURL string, articles [][]byte, diags *diag.List) (Output, bool) {
+func (r *Renderer) printPage(set printSet, title, backURL string, articles [][]byte, runs []Run, diags *diag.List) (Output, bool) {
 	url := set.url
 	d := r.pageData(url, "print", title)
 	d.Nav = nil
@@ -153,6 +199,9 @@ func (r *Renderer) printPage(set printSet, title, backURL string, articles [][]b
 	o := Output{Path: url, Source: "print page " + url, Minified: minified}
 	if r.Emit != nil {
 		o.Parts = append(append([][]byte{before}, articles...), after)
+		for _, run := range runs {
+			o.Runs = append(o.Runs, Run{From: run.From + 1, To: run.To + 1, Name: run.Name})
+		}
 		return o, true
 	}
 	size := len(shell)
@@ -177,38 +226,88 @@ func (r *Renderer) relocated(article []byte, byAnchor map[string]string, set pri
 	return r.cachedArticle(set, p, func() ([]byte, error) { return relocate(article, byAnchor, set) })
 }
 
-// relocate does relocated's work.
+// relocate does relocated's work. An article none of whose links change
+// (a module's pages that link only among themselves, or away from the
+// site) is returned as it is, without a scan by the HTML lexer: its bytes
+// are then the programme's print page's, which the pack compresses once
+// for both (see prints).
 func relocate(article []byte, byAnchor map[string]string, set printSet) ([]byte, error) {
-	return rewriteHTML(article, false, linkAttrs, func(attr, val string) (string, bool) {
-		if val == "" || programme.Scheme(val) != "" || val[0] == '/' {
+	move := func(val string) (string, bool) { return set.relocateLink(val, byAnchor) }
+	if linksStay(article, move) {
+		return article, nil
+	}
+	return rewriteHTML(article, false, linkAttrs, func(_, val string) (string, bool) { return move(val) })
+}
+
+// relocateLink is a link (an href or src) of an article on the programme's
+// print page, as the print page of set has it, and true; or false when it
+// stays as it is.
+func (set printSet) relocateLink(val string, byAnchor map[string]string) (string, bool) {
+	if val == "" || programme.Scheme(val) != "" || val[0] == '/' {
+		return "", false
+	}
+	if val[0] == '#' {
+		a, frag, _ := strings.Cut(val[1:], "--")
+		u, ok := byAnchor[a]
+		if !ok || set.anchors[u] != "" {
 			return "", false
 		}
-		if val[0] == '#' {
-			a, frag, _ := strings.Cut(val[1:], "--")
-			u, ok := byAnchor[a]
-			if !ok || set.anchors[u] != "" {
-				return "", false
-			}
-			if frag != "" {
-				return programme.RelURL(set.url, u) + "#" + frag, true
-			}
-			return programme.RelURL(set.url, u), true
+		if frag != "" {
+			return programme.RelURL(set.url, u) + "#" + frag, true
 		}
-		rawPath, frag, hasFrag := strings.Cut(val, "#")
-		target, err := url.PathUnescape(rawPath)
-		if err != nil || rawPath == "" {
-			return "", false
+		return programme.RelURL(set.url, u), true
+	}
+	rawPath, frag, hasFrag := strings.Cut(val, "#")
+	target, err := url.PathUnescape(rawPath)
+	if err != nil || rawPath == "" {
+		return "", false
+	}
+	target = path.Clean(target)
+	if target == ".." || strings.HasPrefix(target, "../") {
+		return "", false
+	}
+	out := programme.RelURL(set.url, target)
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out, true
+}
+
+// linksStay reports, from a plain scan of html, that move (see
+// relocateLink) changes none of its links. Wherever the letters href or
+// src stand, in any case, they must be written href="value" (or
+// src="value"), the value without entities or angle brackets, and move
+// must keep the value; so an attribute the HTML lexer would find is never
+// missed. Anything else (another spelling, text that names them, srcset)
+// leaves the answer to the lexer: false.
+func linksStay(b []byte, move func(string) (string, bool)) bool {
+	for i := 1; i+2 < len(b); i++ {
+		if b[i]|0x20 != 'r' {
+			continue
 		}
-		target = path.Clean(target)
-		if target == ".." || strings.HasPrefix(target, "../") {
-			return "", false
+		var end int // just after the name
+		switch {
+		case b[i-1]|0x20 == 'h' && b[i+1]|0x20 == 'e' && b[i+2]|0x20 == 'f':
+			end = i + 3
+		case b[i-1]|0x20 == 's' && b[i+1]|0x20 == 'c':
+			end = i + 2
+		default:
+			continue
 		}
-		out := programme.RelURL(set.url, target)
-		if hasFrag {
-			out += "#" + frag
+		if end+1 >= len(b) || b[end] != '=' || b[end+1] != '"' {
+			return false
 		}
-		return out, true
-	})
+		val := b[end+2:]
+		n := bytes.IndexByte(val, '"')
+		if n < 0 || bytes.ContainsAny(val[:n], "&<>") {
+			return false
+		}
+		if _, moved := move(string(val[:n])); moved {
+			return false
+		}
+		i = end + 2 + n
+	}
+	return true
 }
 
 // printArticle renders one page's article for a print page, from the

@@ -43,3 +43,53 @@ func TestRewriteArticle(t *testing.T) {
 		t.Errorf("rewrote\n%s\nas\n%s\nwant\n%s", in, got, want)
 	}
 }
+
+// TestRelocateWithoutAScan: an article none of whose links move is used as
+// it is (the same bytes, not a copy); one whose links may move goes
+// through the lexer; and either way the result is what the lexer's rewrite
+// makes of HTML as haven writes it (names in lower case, which the lexer
+// would otherwise make so). The plain scan must never miss a link the lexer would move:
+// letters href or src anywhere else (text, other attributes, another
+// spelling) send the article to the lexer.
+func TestRelocateWithoutAScan(t *testing.T) {
+	set := printSet{url: "m/print.html", anchors: map[string]string{"m/a.html": "p-m-a", "m/b.html": "p-m-b"}}
+	byAnchor := map[string]string{"p-m-a": "m/a.html", "p-m-b": "m/b.html", "p-n-c": "n/c.html"}
+	for _, c := range []struct {
+		in   string
+		stay bool
+	}{
+		{`<article id="p-m-a"><h3>T</h3><p>No links.</p></article>`, true},
+		{`<p><a href="#p-m-b--end">b</a> <a href="#p-m-a">a</a> <a href="https://example.org/">web</a> <img src="/abs.png" alt=""></p>`, true},
+		{`<p><a href="#unknown">x</a> <a href="mailto:a@b.org">m</a> <a href="">e</a></p>`, true},
+		{`<p><a href="#p-n-c">c</a></p>`, false},                      // to a page not on this print page
+		{`<p><a href="#p-n-c--x">c</a></p>`, false},                   // and a place on it
+		{`<p><img src="images/i.png" alt=""></p>`, false},             // relative: moves
+		{`<p><a href="handouts/sheet.html">s</a></p>`, false},         // relative: moves
+		{`<p><A HREF="#p-n-c">c</A></p>`, false},                      // another spelling
+		{`<p><a href='#p-n-c'>c</a></p>`, false},                      // other quotes
+		{`<p><a href=#p-n-c>c</a></p>`, false},                        // none
+		{`<p><a href = "#p-n-c">c</a></p>`, false},                    // spaces
+		{`<p><a href="#p-m-a&amp;x">c</a></p>`, false},                // an entity
+		{`<p>The src of it.</p><p><a href="#p-n-c">c</a></p>`, false}, // text first
+		{`<p><img srcset="x.png 2x" src="#p-m-a" alt=""></p>`, false}, // srcset
+		{`<p><a data-href="#p-m-a" href="#p-n-c">c</a></p>`, false},   // a lookalike first
+		{`<p>"href="</p>`, false},
+	} {
+		in := []byte(c.in)
+		got, err := relocate(in, byAnchor, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := rewriteHTML(in, false, linkAttrs, func(_, val string) (string, bool) { return set.relocateLink(val, byAnchor) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s:\ngot  %s\nwant %s", c.in, got, want)
+		}
+		same := len(got) > 0 && &got[0] == &in[0]
+		if same != c.stay {
+			t.Errorf("%s: used as it is: %v, want %v", c.in, same, c.stay)
+		}
+	}
+}

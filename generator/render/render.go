@@ -39,12 +39,23 @@ type Output struct {
 	// another: a large file (the programme's print page) is never joined
 	// in memory. Only with Renderer.Emit.
 	Parts [][]byte
+	// Runs name runs of Parts that another file of the edition holds
+	// too, byte for byte: a module's articles, on its print page and on
+	// the programme's. They do not overlap, and come in order.
+	Runs []Run
 	// Minified is set when Data is already minified.
 	Minified bool
 	// Pos is where an author would change the file's name: a page's
 	// slug: line, or its first line; a content file itself. Empty for
 	// files haven makes.
 	Pos diag.Position
+}
+
+// Run is the parts [From, To) of an Output's Parts, named: every run of
+// one name, in any file of an edition, is the same bytes.
+type Run struct {
+	From, To int
+	Name     string
 }
 
 // Cache keeps rendered pages from one build for the next (haven watch). A
@@ -340,7 +351,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 func (r *Renderer) hand(o Output) Output {
 	if r.Emit != nil {
 		r.Emit(o)
-		o.Data, o.Parts = nil, nil
+		o.Data, o.Parts, o.Runs = nil, nil, nil
 	}
 	return o
 }
