@@ -176,45 +176,74 @@ func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Ana
 }
 
 // termSet gathers a section's distinct terms in the order first met, each
-// with the largest weight it was met with.
+// with the largest weight it was met with, packed as analysed.terms holds
+// them as they come. Its own small hash table (open addressing, FNV-1a)
+// finds a term met before without a string for it: a map would want a
+// string for each new term, which the packing then copies again.
 type termSet struct {
-	index   map[string]int // term -> place in order
-	order   []string
-	weights []byte
+	packed []byte  // each term, then its weight byte
+	ends   []int32 // where each term's weight byte is in packed
+	slots  []int32 // a term's number + 1, or 0 for none
 }
 
 func (ts *termSet) reset() {
-	if ts.index == nil {
-		ts.index = map[string]int{}
+	ts.packed, ts.ends = ts.packed[:0], ts.ends[:0]
+	if ts.slots == nil {
+		ts.slots = make([]int32, 256)
 	}
-	clear(ts.index)
-	ts.order, ts.weights = ts.order[:0], ts.weights[:0]
+	clear(ts.slots)
 }
 
 func (ts *termSet) add(t []byte, w int) {
-	if i, ok := ts.index[string(t)]; ok { // no copy of t for the lookup
-		ts.weights[i] = max(ts.weights[i], byte(w))
-		return
+	mask := uint32(len(ts.slots) - 1)
+	i := fnv(t) & mask
+	for ; ts.slots[i] != 0; i = (i + 1) & mask {
+		k := ts.slots[i] - 1
+		if end := ts.ends[k]; string(ts.packed[ts.start(k):end]) == string(t) {
+			ts.packed[end] = max(ts.packed[end], byte(w))
+			return
+		}
 	}
-	term := string(t)
-	ts.index[term] = len(ts.order)
-	ts.order = append(ts.order, term)
-	ts.weights = append(ts.weights, byte(w))
+	ts.packed = append(append(ts.packed, t...), byte(w))
+	ts.ends = append(ts.ends, int32(len(ts.packed)-1))
+	ts.slots[i] = int32(len(ts.ends))
+	if len(ts.ends)*2 > len(ts.slots) {
+		ts.grow()
+	}
+}
+
+// start is where term k begins in packed.
+func (ts *termSet) start(k int32) int32 {
+	if k == 0 {
+		return 0
+	}
+	return ts.ends[k-1] + 1
+}
+
+// grow doubles the table, keeping it at most half full.
+func (ts *termSet) grow() {
+	ts.slots = make([]int32, 2*len(ts.slots))
+	mask := uint32(len(ts.slots) - 1)
+	for k, end := range ts.ends {
+		i := fnv(ts.packed[ts.start(int32(k)):end]) & mask
+		for ts.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		ts.slots[i] = int32(k + 1)
+	}
+}
+
+// fnv is the 32-bit FNV-1a hash of b.
+func fnv(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
 }
 
 // String packs the set as analysed.terms holds it.
-func (ts *termSet) String() string {
-	n := 0
-	for _, t := range ts.order {
-		n += len(t) + 1
-	}
-	b := make([]byte, 0, n)
-	for i, t := range ts.order {
-		b = append(b, t...)
-		b = append(b, ts.weights[i])
-	}
-	return string(b)
-}
+func (ts *termSet) String() string { return string(ts.packed) }
 
 // eachPacked calls f with each term of packed terms (analysed.terms) and
 // its weight.

@@ -7,6 +7,7 @@ import (
 	"haven/generator/corpus"
 	"haven/generator/diag"
 	"haven/generator/markdown"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"slices"
@@ -265,5 +266,34 @@ func TestAnalyzeLeavesBodyAlone(t *testing.T) {
 	AnalyzeEditions(Page{Title: "T", URL: "t.html", Body: in})
 	if string(in) != body || buf[len(body)] != '!' {
 		t.Errorf("the body was changed: %q, then %q", in, buf[len(body)])
+	}
+}
+
+// TestTermSet: the set keeps each distinct term once, in the order first
+// met, with the largest weight it was met with, across resets and as its
+// table grows (sections of a few terms and of thousands).
+func TestTermSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var ts termSet
+	for _, n := range []int{0, 1, 5, 127, 128, 129, 3000, 2, 20000, 7} {
+		ts.reset()
+		var order []string
+		weights := map[string]byte{}
+		for range n {
+			term := fmt.Sprintf("t%x", rng.IntN(max(1, n/2)))
+			w := byte(1 + rng.IntN(3))
+			ts.add([]byte(term), int(w))
+			if _, ok := weights[term]; !ok {
+				order = append(order, term)
+			}
+			weights[term] = max(weights[term], w)
+		}
+		var want []byte
+		for _, term := range order {
+			want = append(append(want, term...), weights[term])
+		}
+		if got := ts.String(); got != string(want) {
+			t.Errorf("%d terms: packed %q..., want %q...", n, got[:min(len(got), 40)], want[:min(len(want), 40)])
+		}
 	}
 }
