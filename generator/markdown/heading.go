@@ -1,8 +1,9 @@
 package markdown
 
 import (
-	"regexp"
+	"bytes"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -45,41 +46,92 @@ func (h *headingParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 	return n, st
 }
 
-var attrBlock = regexp.MustCompile(`\s*\{([^{}]*)\}\s*$`)
-var attrToken = regexp.MustCompile(`^(?:#([\p{L}\p{N}_:.-]+)|\.([\p{L}\p{N}_-]+)|([A-Za-z_][\w:.-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'=]+)))$`)
-
-// trailingAttributes reads an attribute block at the end of a heading line.
-// It returns the attributes and where the heading text ends, or false when
-// the line has no well-formed block (then the braces are just text).
+// trailingAttributes reads an attribute block at the end of a heading line:
+// a { that is the line's last, and the } that closes it as the last
+// character but white space. It returns the attributes and where the
+// heading text ends (before the white space ahead of the block), or false
+// when the line has no well-formed block (then the braces are just text).
 func trailingAttributes(line []byte) ([]ast.Attribute, int, bool) {
-	loc := attrBlock.FindSubmatchIndex(line)
-	if loc == nil {
+	end := len(line)
+	for end > 0 && isSpace(line[end-1]) {
+		end--
+	}
+	if end == 0 || line[end-1] != '}' {
 		return nil, 0, false
 	}
-	inner, ok := fields(string(line[loc[2]:loc[3]]))
+	open := bytes.LastIndexByte(line[:end-1], '{')
+	if open < 0 || bytes.IndexByte(line[open+1:end-1], '}') >= 0 {
+		return nil, 0, false
+	}
+	cut := open
+	for cut > 0 && isSpace(line[cut-1]) {
+		cut--
+	}
+	inner, ok := fields(string(line[open+1 : end-1]))
 	if !ok || len(inner) == 0 {
 		return nil, 0, false
 	}
 	var attrs []ast.Attribute
 	var classes []string
 	for _, tok := range inner {
-		m := attrToken.FindStringSubmatch(tok)
-		if m == nil {
-			return nil, 0, false
-		}
 		switch {
-		case m[1] != "":
-			attrs = append(attrs, ast.Attribute{Name: []byte("id"), Value: []byte(m[1])})
-		case m[2] != "":
-			classes = append(classes, m[2])
+		case tok[0] == '#' && len(tok) > 1 && allRunes(tok[1:], isIDRune):
+			attrs = append(attrs, ast.Attribute{Name: []byte("id"), Value: []byte(tok[1:])})
+		case tok[0] == '.' && len(tok) > 1 && allRunes(tok[1:], isClassRune):
+			classes = append(classes, tok[1:])
 		default:
-			attrs = append(attrs, ast.Attribute{Name: []byte(m[3]), Value: []byte(m[4] + m[5] + m[6])})
+			name, val, ok := keyValue(tok)
+			if !ok {
+				return nil, 0, false
+			}
+			attrs = append(attrs, ast.Attribute{Name: []byte(name), Value: []byte(val)})
 		}
 	}
 	if len(classes) > 0 {
 		attrs = append(attrs, ast.Attribute{Name: []byte("class"), Value: []byte(strings.Join(classes, " "))})
 	}
-	return attrs, loc[0], true
+	return attrs, cut, true
+}
+
+// keyValue reads name=value, the value "quoted", 'quoted' or bare (no
+// white space, quotes or =); the name an ASCII letter or _ and then ASCII
+// letters, digits and _:.-.
+func keyValue(tok string) (name, val string, ok bool) {
+	name, val, found := strings.Cut(tok, "=")
+	if !found || name == "" || !(isASCIILetter(name[0]) || name[0] == '_') {
+		return "", "", false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !isASCIILetter(c) && !isDigit(c) && !strings.ContainsRune("_:.-", rune(c)) {
+			return "", "", false
+		}
+	}
+	switch {
+	case len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0]:
+		inner := val[1 : len(val)-1]
+		return name, inner, !strings.ContainsRune(inner, rune(val[0]))
+	case val == "" || strings.ContainsAny(val, "\"'= \t\n\f\r"):
+		return "", "", false
+	}
+	return name, val, true
+}
+
+func isSpace(c byte) bool       { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
+
+// isIDRune and isClassRune are the characters an {#id} and a {.class} may
+// hold: letters, digits, _ and - (and : and . in an id).
+func isIDRune(r rune) bool    { return isClassRune(r) || r == ':' || r == '.' }
+func isClassRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '-' }
+
+func allRunes(s string, ok func(rune) bool) bool {
+	for _, r := range s {
+		if !ok(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // fields splits an attribute block at spaces outside quotes.
