@@ -122,8 +122,10 @@ func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
 
 // isIDRune and isClassRune are the characters an {#id} and a {.class} may
 // hold: letters, digits, _ and - (and : and . in an id).
-func isIDRune(r rune) bool    { return isClassRune(r) || r == ':' || r == '.' }
-func isClassRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '-' }
+func isIDRune(r rune) bool { return isClassRune(r) || r == ':' || r == '.' }
+func isClassRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '-'
+}
 
 func allRunes(s string, ok func(rune) bool) bool {
 	for _, r := range s {
