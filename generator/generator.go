@@ -449,9 +449,10 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	if b.stage != nil {
 		sk = &sink{stage: b.stage, prefix: ed.Name + "/", mf: b.mf, packFile: r.Pack}
 		if r.Pack != "" {
-			sk.pack = &pack.Builder{}
-			// The compressed files wait for the pack in a scratch file
-			// (in memory, should the staging folder refuse one).
+			sk.pack = &pack.Builder{Hold: packHold}
+			// The compressed files wait for the pack in memory, up to
+			// packHold bytes, and then in a scratch file (in memory
+			// still, should the staging folder refuse one).
 			if f, done, err := b.stage.Spool(ed.Name); err == nil {
 				sk.pack.Spool, sk.spoolDone = f, done
 			}
@@ -539,6 +540,12 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 	}
 	return files, er, nil
 }
+
+// packHold is how many compressed bytes of a pack wait for it in memory
+// before the rest go to a scratch file: the whole pack of a programme of a
+// thousand sessions (its writing is then a copy in memory, not a read of
+// each file back), a tenth of one of ten thousand.
+const packHold = 16 << 20
 
 // sink writes an edition's files into the staging folder as they are made
 // (from several goroutines at once), minifying what is not minified yet,

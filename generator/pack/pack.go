@@ -251,34 +251,44 @@ func deflatePart(data [][]byte, last bool) ([]byte, error) {
 // compressed bytes are kept, so that a build need not hold the edition
 // whole to pack it.
 type Builder struct {
-	// Spool, when set, holds the compressed files instead of memory.
+	// Spool, when set, holds the compressed files instead of memory,
+	// once Hold bytes of them are held in memory.
 	Spool   Spool
+	Hold    int
 	mu      sync.Mutex
 	entries []entry
+	held    int                   // bytes held in memory, with a spool
 	end     int64                 // of the spool's content
 	runs    map[string]*sharedRun // by name
 }
 
 // store keeps a piece of stream (given as pieces): in memory, or in the
-// spool when there is one. The place in the spool is taken under the lock,
+// spool when there is one and Hold bytes are held in memory already. The
+// place in the spool is taken under the lock,
 // the bytes written outside it, so that files from several goroutines are
 // written at once.
 func (b *Builder) store(pieces [][]byte) ([]span, error) {
-	if b.Spool == nil {
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
+	b.mu.Lock()
+	inMemory := b.Spool == nil || b.held+n <= b.Hold
+	if inMemory {
+		b.held += n
+	}
+	off := b.end
+	if !inMemory {
+		b.end += int64(n)
+	}
+	b.mu.Unlock()
+	if inMemory {
 		spans := make([]span, len(pieces))
 		for i, p := range pieces {
 			spans[i] = span{data: p, n: len(p)}
 		}
 		return spans, nil
 	}
-	n := 0
-	for _, p := range pieces {
-		n += len(p)
-	}
-	b.mu.Lock()
-	off := b.end
-	b.end += int64(n)
-	b.mu.Unlock()
 	at := off
 	for _, p := range pieces {
 		if _, err := b.Spool.WriteAt(p, at); err != nil {
@@ -377,7 +387,7 @@ func (b *Builder) WriteTo(out io.Writer, folder string) error {
 	}
 	w := zip.NewWriter(out)
 	var copyBuf []byte
-	if b.Spool != nil {
+	if b.end > 0 {
 		copyBuf = make([]byte, 256<<10)
 	}
 	dirs := map[string]bool{}
@@ -417,7 +427,7 @@ func (b *Builder) WriteTo(out io.Writer, folder string) error {
 		}
 		for _, sp := range e.spans {
 			var err error
-			if sp.data != nil || b.Spool == nil {
+			if sp.data != nil || sp.n == 0 {
 				_, err = fw.Write(sp.data)
 			} else {
 				_, err = io.CopyBuffer(fw, io.NewSectionReader(b.Spool, sp.off, int64(sp.n)), copyBuf)

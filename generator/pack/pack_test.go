@@ -104,6 +104,30 @@ func TestBuilderAsZip(t *testing.T) {
 	if fi, _ := spool.Stat(); fi.Size() == 0 {
 		t.Error("nothing went to the spool")
 	}
+	// Some held in memory, the rest spooled: the same bytes.
+	spool2, err := os.Create(filepath.Join(t.TempDir(), "spool"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spool2.Close()
+	compressed := 0
+	for _, e := range spooled.entries {
+		compressed += e.n
+	}
+	half := Builder{Spool: spool2, Hold: compressed / 2}
+	for _, f := range files {
+		half.Add(f.Path, f.Data)
+	}
+	buf.Reset()
+	if err := half.WriteTo(&buf, "prog-participant"); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Error("a pack held half in memory, half in a spool file, differs from one held in memory")
+	}
+	if fi, _ := spool2.Stat(); fi.Size() == 0 || fi.Size() > int64(compressed/2+compressed/8) || half.held == 0 {
+		t.Errorf("held %d bytes in memory, %d in the spool; want about half in each", half.held, fi.Size())
+	}
 	b.Add(files[3].Path, []byte("again"))
 	if _, err := b.Zip("prog-participant"); err == nil || !strings.Contains(err.Error(), files[3].Path) {
 		t.Errorf("two files with one path: got %v, want an error naming the path", err)

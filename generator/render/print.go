@@ -60,8 +60,8 @@ func (r *Renderer) printSet(url string, pages []*programme.Page) printSet {
 // template and the minifier. A module whose articles stand together on the
 // programme's print page, unchanged, names them there and on its own page
 // as one run (Output.Runs), which the pack compresses once. The print pages
-// are made in parallel, the programme's first (it is the largest), and each
-// goes to Emit, when set, as soon as it is made.
+// are made in parallel, the programme's last (its runs are the modules'),
+// and each goes to Emit, when set, as soon as it is made.
 func (r *Renderer) prints(diags *diag.List) []Output {
 	whole := r.printSet(PrintFile, r.Prog.Pages)
 	type module struct {
@@ -82,7 +82,9 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	for u, a := range whole.anchors {
 		byAnchor[a] = u
 	}
-	// Job 0 is the programme's print page, job k the module k-1's.
+	// Job k is module k's print page, the last job the programme's: the
+	// modules' compress the runs, in parallel, before the programme's
+	// comes to them.
 	jobDiags := make([]diag.List, len(modules)+1)
 	work.Each(len(modules), func(k int) {
 		m := &modules[k]
@@ -90,7 +92,7 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		for i, p := range m.set.pages {
 			var err error
 			if articles[i], err = r.relocated(r.articles[p], byAnchor, m.set, p); err != nil {
-				jobDiags[k+1].Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", m.set.url, err)
+				jobDiags[k].Errorf(diag.Position{File: p.File()}, "cannot place this page on the print page %s: %v", m.set.url, err)
 				return
 			}
 		}
@@ -122,9 +124,9 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	oks := make([]bool, len(outs))
 	work.Each(len(outs), func(k int) {
 		var o Output
-		if k == 0 {
+		if k == len(modules) {
 			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, runs, &jobDiags[k])
-		} else if m := modules[k-1]; m.articles != nil {
+		} else if m := modules[k]; m.articles != nil {
 			o, oks[k] = r.printPage(m.set, m.title, m.back, m.articles, m.runs, &jobDiags[k])
 		}
 		if oks[k] {
@@ -136,8 +138,8 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	for k := range outs {
 		diags.Merge(&jobDiags[k])
 	}
-	for k := 1; k <= len(outs); k++ {
-		if k := k % len(outs); oks[k] {
+	for k := range outs {
+		if oks[k] {
 			out = append(out, outs[k]) // the modules' first, as the sidebar lists them
 		}
 	}
