@@ -7,6 +7,7 @@ package pack
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"github.com/klauspost/compress/flate"
 	"hash/crc32"
@@ -93,13 +94,17 @@ func (b *Builder) AddParts(path string, parts [][]byte, runs ...Run) error {
 		size += len(p)
 	}
 	e := entry{path: path, crc: crc, size: size}
-	// The stream: the parts between runs, each run's own (which ends
-	// with a flush), and the rest, which ends the stream.
 	at := 0
 	for _, run := range runs {
 		if run.From < at || run.To < run.From || run.To > len(parts) {
 			return fmt.Errorf("packing %s: runs out of order or out of range", path)
 		}
+		at = run.To
+	}
+	// The stream: the parts between runs, each run's own (which ends
+	// with a flush), and the rest, which ends the stream.
+	at = 0
+	for _, run := range runs {
 		if at < run.From {
 			if err := b.compress(&e, parts[at:run.From], false); err != nil {
 				return err
@@ -155,6 +160,7 @@ func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
 		<-s.done
 		return s.spans, s.err
 	}
+	s.err = errUnfinished // should compressing panic, those waiting see it
 	defer close(s.done)
 	c, err := deflate(parts[run.From:run.To], false)
 	if err != nil {
@@ -164,6 +170,8 @@ func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
 	s.spans, s.err = b.store(c)
 	return s.spans, s.err
 }
+
+var errUnfinished = errors.New("a run shared with another file was not compressed")
 
 // sharedRun is a run's stream, once made (done is closed).
 type sharedRun struct {

@@ -304,4 +304,7 @@ func TestRunsCompressedOnce(t *testing.T) {
 			t.Errorf("runs %v: no error", runs)
 		}
 	}
+	if len(b.runs) != 0 || len(b.entries) != 0 {
+		t.Errorf("refused runs left %d runs and %d entries behind", len(b.runs), len(b.entries))
+	}
 }

@@ -104,12 +104,13 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		articles[i], at[p] = r.articles[p], i
 	}
 	var runs []Run // the programme's
+	owner := map[string]*module{}
 	for k := range modules {
 		m := &modules[k]
 		if run, ok := sharedRun(m.set.pages, m.articles, whole.pages, articles, at); ok {
 			run.Name = m.set.url
 			runs = append(runs, run)
-			m.runs = []Run{{From: 0, To: len(m.articles), Name: run.Name}}
+			owner[run.Name] = m
 		}
 	}
 	slices.SortFunc(runs, func(a, b Run) int { return a.From - b.From })
@@ -117,6 +118,8 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	for _, run := range runs {
 		if len(kept) == 0 || kept[len(kept)-1].To <= run.From { // not a page in two modules
 			kept = append(kept, run)
+			m := owner[run.Name]
+			m.runs = []Run{{From: 0, To: len(m.articles), Name: run.Name}}
 		}
 	}
 	runs = kept
@@ -232,7 +235,9 @@ func (r *Renderer) relocated(article []byte, byAnchor map[string]string, set pri
 // (a module's pages that link only among themselves, or away from the
 // site) is returned as it is, without a scan by the HTML lexer: its bytes
 // are then the programme's print page's, which the pack compresses once
-// for both (see prints).
+// for both (see prints). It keeps its spelling, as on the programme's
+// print page: the lexer writes names in lower case and drops white space
+// before a tag's >, which only an unminified custom layout would show.
 func relocate(article []byte, byAnchor map[string]string, set printSet) ([]byte, error) {
 	move := func(val string) (string, bool) { return set.relocateLink(val, byAnchor) }
 	if linksStay(article, move) {
@@ -275,7 +280,7 @@ func (set printSet) relocateLink(val string, byAnchor map[string]string) (string
 	return out, true
 }
 
-// linksStay reports, from a plain scan of html, that move (see
+// linksStay reports, from a plain scan of b, that move (see
 // relocateLink) changes none of its links. Wherever the letters href or
 // src stand, in any case, they must be written href="value" (or
 // src="value"), the value without entities or angle brackets, and move
@@ -307,7 +312,10 @@ func linksStay(b []byte, move func(string) (string, bool)) bool {
 		if _, moved := move(string(val[:n])); moved {
 			return false
 		}
-		i = end + 2 + n
+		// The scan goes on into the value rather than past it: what
+		// looks like a value may be text, or another attribute's value
+		// ending earlier (title='src="#'), with a link after it.
+		i = end + 1
 	}
 	return true
 }

@@ -74,6 +74,13 @@ func TestRelocateWithoutAScan(t *testing.T) {
 		{`<p><img srcset="x.png 2x" src="#p-m-a" alt=""></p>`, false}, // srcset
 		{`<p><a data-href="#p-m-a" href="#p-n-c">c</a></p>`, false},   // a lookalike first
 		{`<p>"href="</p>`, false},
+		// What looks like a value may be another attribute's, ending
+		// earlier: the link after it is still found.
+		{`<a title='src="#' href="#p-n-c">c</a>`, false},
+		{`<a title='href="/' href="x.html">x</a>`, false},
+		{`<a x=src="# href="#p-n-c">c</a>`, false},
+		{`<href="# href="`, false},
+		{`<a title='src="#p-m-a' href="#p-m-b">b</a>`, true}, // and here stays
 	} {
 		in := []byte(c.in)
 		got, err := relocate(in, byAnchor, set)
