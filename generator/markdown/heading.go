@@ -75,9 +75,9 @@ func trailingAttributes(line []byte) ([]ast.Attribute, int, bool) {
 	var classes []string
 	for _, tok := range inner {
 		switch {
-		case tok[0] == '#' && len(tok) > 1 && allRunes(tok[1:], isIDRune):
+		case tok[0] == '#' && len(tok) > 1 && !strings.ContainsFunc(tok[1:], notIDRune):
 			attrs = append(attrs, ast.Attribute{Name: []byte("id"), Value: []byte(tok[1:])})
-		case tok[0] == '.' && len(tok) > 1 && allRunes(tok[1:], isClassRune):
+		case tok[0] == '.' && len(tok) > 1 && !strings.ContainsFunc(tok[1:], notClassRune):
 			classes = append(classes, tok[1:])
 		default:
 			name, val, ok := keyValue(tok)
@@ -120,20 +120,11 @@ func isSpace(c byte) bool       { return c == ' ' || c == '\t' || c == '\n' || c
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
 
-// isIDRune and isClassRune are the characters an {#id} and a {.class} may
-// hold: letters, digits, _ and - (and : and . in an id).
-func isIDRune(r rune) bool { return isClassRune(r) || r == ':' || r == '.' }
-func isClassRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '-'
-}
-
-func allRunes(s string, ok func(rune) bool) bool {
-	for _, r := range s {
-		if !ok(r) {
-			return false
-		}
-	}
-	return true
+// notIDRune and notClassRune are the characters an {#id} and a {.class}
+// may not hold: they hold letters, digits, _ and - (and : and . in an id).
+func notIDRune(r rune) bool { return notClassRune(r) && r != ':' && r != '.' }
+func notClassRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_' && r != '-'
 }
 
 // fields splits an attribute block at spaces outside quotes.

@@ -103,21 +103,26 @@ func (b *Builder) AddParts(path string, parts [][]byte, runs ...Run) error {
 	}
 	// The stream: the parts between runs, each run's own (which ends
 	// with a flush), and the rest, which ends the stream.
-	at = 0
-	for _, run := range runs {
-		if at < run.From {
-			if err := b.compress(&e, parts[at:run.From], false); err != nil {
-				return err
-			}
-		}
-		spans, err := b.shared(run, parts)
+	add := func(spans []span, err error) error {
+		e.spans = append(e.spans, spans...)
 		if err != nil {
 			return fmt.Errorf("packing %s: %w", path, err)
 		}
-		e.spans = append(e.spans, spans...)
+		return nil
+	}
+	at = 0
+	for _, run := range runs {
+		if at < run.From {
+			if err := add(b.stream(parts[at:run.From], false)); err != nil {
+				return err
+			}
+		}
+		if err := add(b.shared(run, parts)); err != nil {
+			return err
+		}
 		at = run.To
 	}
-	if err := b.compress(&e, parts[at:], true); err != nil {
+	if err := add(b.stream(parts[at:], true)); err != nil {
 		return err
 	}
 	for _, sp := range e.spans {
@@ -129,18 +134,14 @@ func (b *Builder) AddParts(path string, parts [][]byte, runs ...Run) error {
 	return nil
 }
 
-// compress adds parts, compressed, to e's stream; last ends the stream.
-func (b *Builder) compress(e *entry, parts [][]byte, last bool) error {
+// stream compresses parts and keeps the result (see store); last ends the
+// stream, otherwise it ends with a flush.
+func (b *Builder) stream(parts [][]byte, last bool) ([]span, error) {
 	c, err := deflate(parts, last)
-	if err == nil {
-		var spans []span
-		spans, err = b.store(c)
-		e.spans = append(e.spans, spans...)
-	}
 	if err != nil {
-		return fmt.Errorf("packing %s: %w", e.path, err)
+		return nil, err
 	}
-	return nil
+	return b.store(c)
 }
 
 // shared returns the stream of run's parts, compressed by the first file
@@ -162,12 +163,7 @@ func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
 	}
 	s.err = errUnfinished // should compressing panic, those waiting see it
 	defer close(s.done)
-	c, err := deflate(parts[run.From:run.To], false)
-	if err != nil {
-		s.err = err
-		return nil, err
-	}
-	s.spans, s.err = b.store(c)
+	s.spans, s.err = b.stream(parts[run.From:run.To], false)
 	return s.spans, s.err
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/tdewolff/parse/v2"
@@ -103,26 +102,19 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 	for i, p := range whole.pages {
 		articles[i], at[p] = r.articles[p], i
 	}
+	// Sections hold their own pages, in reading order: the runs come in
+	// order and apart, as the pack requires (the check keeps it so).
 	var runs []Run // the programme's
-	owner := map[string]*module{}
 	for k := range modules {
 		m := &modules[k]
-		if run, ok := sharedRun(m.set.pages, m.articles, whole.pages, articles, at); ok {
-			run.Name = m.set.url
-			runs = append(runs, run)
-			owner[run.Name] = m
+		run, ok := sharedRun(m.set.pages, m.articles, whole.pages, articles, at)
+		if !ok || len(runs) > 0 && run.From < runs[len(runs)-1].To {
+			continue
 		}
+		run.Name = m.set.url
+		runs = append(runs, run)
+		m.runs = []Run{{From: 0, To: len(m.articles), Name: run.Name}}
 	}
-	slices.SortFunc(runs, func(a, b Run) int { return a.From - b.From })
-	kept := runs[:0]
-	for _, run := range runs {
-		if len(kept) == 0 || kept[len(kept)-1].To <= run.From { // not a page in two modules
-			kept = append(kept, run)
-			m := owner[run.Name]
-			m.runs = []Run{{From: 0, To: len(m.articles), Name: run.Name}}
-		}
-	}
-	runs = kept
 	outs := make([]Output, len(modules)+1)
 	oks := make([]bool, len(outs))
 	work.Each(len(outs), func(k int) {

@@ -48,9 +48,9 @@ func TestRewriteArticle(t *testing.T) {
 // it is (the same bytes, not a copy); one whose links may move goes
 // through the lexer; and either way the result is what the lexer's rewrite
 // makes of HTML as haven writes it (names in lower case, which the lexer
-// would otherwise make so). The plain scan must never miss a link the lexer would move:
-// letters href or src anywhere else (text, other attributes, another
-// spelling) send the article to the lexer.
+// would otherwise make so). The plain scan must never miss a link the
+// lexer would move: letters href or src anywhere else (text, other
+// attributes, another spelling) send the article to the lexer.
 func TestRelocateWithoutAScan(t *testing.T) {
 	set := printSet{url: "m/print.html", anchors: map[string]string{"m/a.html": "p-m-a", "m/b.html": "p-m-b"}}
 	byAnchor := map[string]string{"p-m-a": "m/a.html", "p-m-b": "m/b.html", "p-n-c": "n/c.html"}
