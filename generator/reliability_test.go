@@ -2299,11 +2299,34 @@ func TestPromiseP5NothingSilent(t *testing.T) {
 	})
 }
 
+// addSelfContainedModule adds to a project a module whose pages link only
+// among themselves: its print articles are then the programme print
+// page's own, and the pack compresses them once for both print pages
+// (render's runs), which no module of the sample does (each links to a
+// handout).
+func addSelfContainedModule(t *testing.T, dir string) {
+	t.Helper()
+	for name, text := range map[string]string{
+		"content/09-on-our-own/index.md":     "---\ntitle: On our own\n---\nBegin with [the first session](01-first.md).\n",
+		"content/09-on-our-own/01-first.md":  "---\ntitle: First on our own\n---\n## Arrive {duration=10m}\n\nOn to [the second](02-second.md#close).\n",
+		"content/09-on-our-own/02-second.md": "---\ntitle: Second on our own\n---\n## Close {duration=20m}\n\nBack to [the first](01-first.md).\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestPromiseP6Deterministic: the same sources give the same bytes whatever
 // the order the files were created in, their times and permissions, the
 // project's path, the core count and the time zone.
 func TestPromiseP6Deterministic(t *testing.T) {
 	a := copySample(t)
+	addSelfContainedModule(t, a)
 	// b: the same files, created in the opposite order, with other times
 	// and permissions, under another path.
 	b := filepath.Join(t.TempDir(), "another", "path")
@@ -2351,6 +2374,7 @@ func TestPromiseP6Deterministic(t *testing.T) {
 // edition that exists (so the site works from disk and under any path).
 func TestPromiseP7Offline(t *testing.T) {
 	dir := copySample(t)
+	addSelfContainedModule(t, dir)
 	for _, minify := range []bool{true, false} {
 		t.Run(fmt.Sprintf("minify=%v", minify), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "site")
