@@ -2306,19 +2306,11 @@ func TestPromiseP5NothingSilent(t *testing.T) {
 // handout).
 func addSelfContainedModule(t *testing.T, dir string) {
 	t.Helper()
-	for name, text := range map[string]string{
+	writeTree(t, dir, map[string]string{
 		"content/09-on-our-own/index.md":     "---\ntitle: On our own\n---\nBegin with [the first session](01-first.md).\n",
 		"content/09-on-our-own/01-first.md":  "---\ntitle: First on our own\n---\n## Arrive {duration=10m}\n\nOn to [the second](02-second.md#close).\n",
 		"content/09-on-our-own/02-second.md": "---\ntitle: Second on our own\n---\n## Close {duration=20m}\n\nBack to [the first](01-first.md).\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 }
 
 // TestPromiseP6Deterministic: the same sources give the same bytes whatever
