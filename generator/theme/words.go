@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,7 +25,20 @@ type Words struct {
 	Language string
 	m        map[string]string
 	fallback map[string]string
+
+	// plurals keeps what Plural has written: a programme asks for the
+	// same few durations and counts on every page.
+	mu      sync.RWMutex
+	plurals map[pluralKey]string
 }
+
+type pluralKey struct {
+	key string
+	n   int
+}
+
+// maxPlurals bounds the plurals kept, whatever numbers a programme holds.
+const maxPlurals = 4096
 
 // LoadWords reads the words for lang: the project's i18n/ folder first,
 // then the theme's, trying the full tag (fr-CA), then its language (fr),
@@ -105,10 +119,27 @@ func text(v any) string {
 // Plural picks key_one or key_other for n (the English rule, which the
 // default theme's languages share) and fills {n}.
 func (w *Words) Plural(key string, n int) string {
-	if n == 1 {
-		return w.T(key+"_one", "n", n)
+	k := pluralKey{key, n}
+	w.mu.RLock()
+	s, ok := w.plurals[k]
+	w.mu.RUnlock()
+	if ok {
+		return s
 	}
-	return w.T(key+"_other", "n", n)
+	if n == 1 {
+		s = w.T(key+"_one", "n", n)
+	} else {
+		s = w.T(key+"_other", "n", n)
+	}
+	w.mu.Lock()
+	if w.plurals == nil {
+		w.plurals = map[pluralKey]string{}
+	}
+	if len(w.plurals) < maxPlurals {
+		w.plurals[k] = s
+	}
+	w.mu.Unlock()
+	return s
 }
 
 // Prefixed returns every word whose key starts with prefix, keyed without

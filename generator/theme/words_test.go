@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -107,4 +108,36 @@ func themeFS(t *testing.T) fs.FS {
 		t.Fatal(err)
 	}
 	return sub
+}
+
+// Plural keeps what it has written; what it gives from memory must be what
+// it would write, from any goroutine, and past the memory's bound.
+func TestPluralKept(t *testing.T) {
+	var diags diag.List
+	w := LoadWords(themeFS(t), nil, "en-GB", &diags)
+	want := func(n int) string {
+		if n == 1 {
+			return w.T("minutes_one", "n", n)
+		}
+		return w.T("minutes_other", "n", n)
+	}
+	if got := w.Plural("minutes", 1); got != "1 minute" {
+		t.Fatalf("Plural(minutes, 1) = %q", got)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for n := range maxPlurals + 100 {
+				n = (n*7 + g) % (maxPlurals + 100)
+				if got := w.Plural("minutes", n); got != want(n) {
+					t.Errorf("Plural(minutes, %d) = %q, want %q", n, got, want(n))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if len(w.plurals) > maxPlurals {
+		t.Errorf("%d plurals kept, the bound is %d", len(w.plurals), maxPlurals)
+	}
 }
