@@ -1579,6 +1579,42 @@ func TestCatalogueOddFiles(t *testing.T) {
 	sameLines(t, got, want)
 }
 
+// TestLinkedFileInsideProject: a file linked to another folder of the
+// project is read through the link, wherever in the project it points
+// (files are read through a root at their folder, which the link leaves).
+func TestLinkedFileInsideProject(t *testing.T) {
+	dir := newProject(t, with(relBase, map[string]string{
+		"notes/kept.md": "---\ntitle: Linked from notes\n---\nKept outside content.\n",
+	}))
+	for link, target := range map[string]string{
+		"content/01-m/02-linked.md":     "../../notes/kept.md",
+		"content/handouts/sheet-too.md": "sheet.md",
+		"content/handouts/session.md":   "../01-m/01-s.md",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Skip(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Edition: "facilitator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Fatalf("build failed: %v", diagLines(res))
+	}
+	for page, want := range map[string]string{
+		"m/linked.html":           "Linked from notes",
+		"handouts/sheet-too.html": "Breathing",
+		"handouts/session.html":   "Say hello",
+	} {
+		data, err := os.ReadFile(filepath.Join(out, "facilitator", filepath.FromSlash(page)))
+		if err != nil || !strings.Contains(string(data), want) {
+			t.Errorf("%s: %v; want it to hold %q", page, err, want)
+		}
+	}
+}
+
 // TestCatalogueSocket: a socket in content/ is refused like a pipe.
 func TestCatalogueSocket(t *testing.T) {
 	got := brokenBuild(t, relBase, func(dir string) {

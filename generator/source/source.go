@@ -138,7 +138,8 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		return nil
 	}
 	var files []File
-	var reads []string // files to read: paths below root
+	var reads []string         // files to read: paths below root
+	links := map[string]bool{} // those of reads that are symbolic links
 	fsys := root.FS()
 	err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
 		pos := diag.Position{File: p}
@@ -179,6 +180,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 				return nil
 			}
 			mode = fi.Mode().Type()
+			links[p] = true
 		}
 		if d.IsDir() {
 			return nil
@@ -204,7 +206,12 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 	if err != nil {
 		diags.Errorf(diag.Position{File: top}, "cannot read: %v", unwrapPath(err))
 	}
-	// The files themselves are read several at once.
+	// The files themselves are read several at once, each through a root
+	// at its folder: a file opened from the project's root is found
+	// folder by folder, at several system calls a folder. (A linked file
+	// is read from the project's root, which it may point anywhere in.)
+	dirs := folderRoots(root, reads, links)
+	defer dirs.close()
 	read := make([]File, len(reads))
 	errs := make([]error, len(reads))
 	work.Each(len(reads), func(i int) {
@@ -213,7 +220,11 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		if strings.EqualFold(path.Ext(p), ".md") {
 			limit = MaxMarkdownSize
 		}
-		data, fi, err := readFile(root, p, limit)
+		r, name := root, p
+		if dir, ok := dirs[path.Dir(p)]; ok && !links[p] {
+			r, name = dir, path.Base(p)
+		}
+		data, fi, err := readFile(r, name, limit)
 		if err != nil {
 			errs[i] = err
 			return
@@ -233,6 +244,39 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files
+}
+
+// roots are the folders that files are read from, by path below the
+// project's root.
+type roots map[string]*os.Root
+
+// folderRoots opens a root at each folder of reads that holds a file other
+// than a link. A folder that will not open is left out: its files are read
+// from the project's root, which reports what is wrong.
+func folderRoots(root *os.Root, reads []string, links map[string]bool) roots {
+	dirs := roots{}
+	for _, p := range reads {
+		dir := path.Dir(p)
+		if _, ok := dirs[dir]; ok || links[p] {
+			continue
+		}
+		dirs[dir] = nil
+		if r, err := root.OpenRoot(dir); err == nil {
+			dirs[dir] = r
+		}
+	}
+	for dir, r := range dirs {
+		if r == nil {
+			delete(dirs, dir)
+		}
+	}
+	return dirs
+}
+
+func (rs roots) close() {
+	for _, r := range rs {
+		r.Close()
+	}
 }
 
 var (
