@@ -55,6 +55,9 @@ func (d *decoder) parse(format Format, block []byte) (*yaml.Node, bool) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 func (d *decoder) parseYAML(block []byte) (*yaml.Node, bool) {
+	if root, ok := plainYAML(block); ok {
+		return root, true
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(block, &doc); err != nil {
 		msg := err.Error()
