@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 )
 
@@ -37,11 +38,33 @@ Usage:
 Run 'haven COMMAND -h' for a command's options.
 `
 
-func main() {
+// gcPercent is the collector's setting haven runs with unless GOGC sets
+// another. A build allocates most of what it makes (pages, compressed
+// packs) and drops it at once; at Go's default of 100 it collects some
+// twenty times a build of 1,000 sessions. At 125 it collects less often
+// and builds about 6 % faster, its peak memory 10 % higher, still below
+// Hugo's on the same programme at 1,000 and 10,000 sessions (see
+// cmd/havenbench/README.md).
+const gcPercent = 125
+
+// tuneCollector applies gcPercent unless getenv gives GOGC a value, and
+// returns the setting it applied, or -1 for none.
+func tuneCollector(getenv func(string) string) int {
+	if getenv("GOGC") != "" {
+		return -1
+	}
+	debug.SetGCPercent(gcPercent)
+	return gcPercent
+}
+
+func main() { os.Exit(command(os.Args[1:])) }
+
+// command runs haven as a process does, and returns its exit status.
+func command(args []string) int {
+	tuneCollector(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, args, os.Stdout, os.Stderr)
 }
 
 // run is the whole command line, testable without a process.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -10,8 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,13 +30,33 @@ var bugs = flag.Bool("bugs", false, "run the scripts that show known bugs (they 
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"haven": func() {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-			code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-			stop()
-			os.Exit(code)
-		},
+		"haven": func() { os.Exit(command(os.Args[1:])) },
 	})
+}
+
+// TestTuneCollector: haven collects at gcPercent, unless GOGC says
+// otherwise.
+func TestTuneCollector(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	debug.SetGCPercent(100)
+	if got := tuneCollector(func(string) string { return "" }); got != gcPercent {
+		t.Errorf("without GOGC: applied %d, want %d", got, gcPercent)
+	}
+	if now := debug.SetGCPercent(100); now != gcPercent {
+		t.Errorf("without GOGC: the collector runs at %d, want %d", now, gcPercent)
+	}
+	env := func(k string) string {
+		if k == "GOGC" {
+			return "300"
+		}
+		return ""
+	}
+	if got := tuneCollector(env); got != -1 {
+		t.Errorf("with GOGC=300: applied %d, want none", got)
+	}
+	if now := debug.SetGCPercent(100); now != 100 {
+		t.Errorf("with GOGC=300: the setting changed to %d", now)
+	}
 }
 
 // TestScripts runs the command-line scripts in testdata/script. Each is a
