@@ -340,12 +340,16 @@ func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() (
 // renderArticle does printArticle's work.
 func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, body []byte) ([]byte, error) {
 	anchor := set.anchors[p.URL]
-	body, err := set.rewrite(p.URL, anchor, body)
-	if err != nil {
+	sc, _ := r.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer r.scratch.Put(sc)
+	if err := set.rewrite(sc, p.URL, anchor, body); err != nil {
 		return nil, err
 	}
 	c := *pd
-	c.Content = template.HTML(body)
+	c.Content = template.HTML(sc.out.String())
 	c.Anchor = anchor
 	c.Agenda = nil
 	for _, a := range pd.Agenda {
@@ -360,13 +364,13 @@ func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, 
 		}
 		c.Materials = append(c.Materials, MaterialItem{Text: m.Text, Sessions: ss})
 	}
-	html, err := r.run("print", "print-article", &c, len(body)+4<<10)
-	if err != nil {
+	// Made in the scratch buffer and copied out at its size: it is held
+	// until the print pages are made.
+	sc.out.Reset()
+	if err := r.runInto(&sc.out, "print", "print-article", &c); err != nil {
 		return nil, err
 	}
-	if cap(html) > len(html)+len(html)/8 {
-		html = bytes.Clone(html) // held until the print pages are made
-	}
+	html := bytes.Clone(sc.out.Bytes())
 	// Made of a minified layout and a minified body, when the layouts
 	// are minified.
 	if r.Minify != nil && !r.Theme.Minified() {
@@ -412,8 +416,9 @@ func (s printSet) link(pageURL, anchor, href string) string {
 // rewrite prepares a page's body for the print page: ids get the page's
 // anchor as a prefix, links and image sources are rewritten with link, and
 // headings move one level down under the page's own heading.
-func (s printSet) rewrite(pageURL, anchor string, body []byte) ([]byte, error) {
-	return rewriteHTML(body, true, idAndLinkAttrs, func(name, val string) (string, bool) {
+// It writes into sc.out.
+func (s printSet) rewrite(sc *scratch, pageURL, anchor string, body []byte) error {
+	return sc.rewriteHTML(body, true, idAndLinkAttrs, func(name, val string) (string, bool) {
 		switch name {
 		case "id", "for":
 			return anchor + "--" + val, true
@@ -437,22 +442,41 @@ func idAndLinkAttrs(name []byte) bool {
 // and with demote set moving every heading of levels 1 to 5 one level down.
 // The other attributes are copied as they are.
 func rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr func(name, val string) (string, bool)) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(body) + len(body)/8)
+	var sc scratch
+	sc.out.Grow(len(body) + len(body)/8)
+	if err := sc.rewriteHTML(body, demote, pick, attr); err != nil {
+		return nil, err
+	}
+	return sc.out.Bytes(), nil
+}
+
+// scratch holds the buffers of work whose result is copied out, kept for
+// the next article (Renderer.scratch).
+type scratch struct {
+	in  []byte       // the lexer's copy of its input
+	out bytes.Buffer // the rewritten HTML, and then the article
+}
+
+// rewriteHTML is the function's work, into sc.out (reset first).
+func (sc *scratch) rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr func(name, val string) (string, bool)) error {
+	b := &sc.out
+	b.Reset()
 	// The lexer writes into what it reads (names in lower case, a NUL
 	// after the end): it reads a copy, so that the bytes, which other
 	// goroutines may be writing out, are never changed.
-	input := make([]byte, len(body), len(body)+1)
-	copy(input, body)
+	if cap(sc.in) < len(body)+1 {
+		sc.in = make([]byte, 0, len(body)+1)
+	}
+	input := append(sc.in[:0], body...)
 	lex := phtml.NewLexer(parse.NewInputBytes(input))
 	for {
 		tt, data := lex.Next()
 		switch tt {
 		case phtml.ErrorToken:
 			if lex.Err() != io.EOF {
-				return nil, lex.Err()
+				return lex.Err()
 			}
-			return b.Bytes(), nil
+			return nil
 		case phtml.StartTagToken, phtml.EndTagToken:
 			name := lex.Text()
 			if demote && len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '5' {

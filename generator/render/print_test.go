@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -19,7 +21,7 @@ func TestRewriteLeavesInputAlone(t *testing.T) {
 	if _, err := relocate(in, map[string]string{"p-a": "m/a.html", "p-m-b": "m/b.html"}, set); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := set.rewrite("m/a.html", "p-m-a", in); err != nil {
+	if err := set.rewrite(new(scratch), "m/a.html", "p-m-a", in); err != nil {
 		t.Fatal(err)
 	}
 	if string(in) != article || buf[len(article)] != '!' {
@@ -34,13 +36,35 @@ func TestRewriteLeavesInputAlone(t *testing.T) {
 func TestRewriteArticle(t *testing.T) {
 	set := printSet{url: "m/print.html", anchors: map[string]string{"m/a.html": "p-m-a", "m/b.html": "p-m-b"}}
 	in := `<h2 id="x" class='c  d'>T</h2><label for="f" data-x=a&amp;b>L</label><p title="&quot;q&quot;"><a href="b.html#y" rel=next>b</a> <img src="i.png" alt="Tom &amp; Jo"></p><h5>Five</h5><h6>Six</h6>`
-	got, err := set.rewrite("m/a.html", "p-m-a", []byte(in))
-	if err != nil {
+	var sc scratch
+	if err := set.rewrite(&sc, "m/a.html", "p-m-a", []byte(in)); err != nil {
 		t.Fatal(err)
 	}
+	got := sc.out.Bytes()
 	want := `<h3 id="p-m-a--x" class='c  d'>T</h3><label for="p-m-a--f" data-x=a&amp;b>L</label><p title="&quot;q&quot;"><a href="#p-m-b--y" rel=next>b</a> <img src="i.png" alt="Tom &amp; Jo"></p><h6>Five</h6><h6>Six</h6>`
 	if string(got) != want {
 		t.Errorf("rewrote\n%s\nas\n%s\nwant\n%s", in, got, want)
+	}
+}
+
+// TestScratchReused: one scratch rewrites articles of any size, larger
+// and smaller than the last, as a fresh one does: nothing of an earlier
+// article shows in a later one.
+func TestScratchReused(t *testing.T) {
+	set := printSet{url: "m/print.html", anchors: map[string]string{"m/a.html": "p-m-a", "m/b.html": "p-m-b"}}
+	long := strings.Repeat(`<p id="x">Some words <a href="b.html#y">and a link</a>.</p>`, 200)
+	var sc scratch
+	for _, in := range []string{"<p>short</p>", long, `<h2 id="z">T</h2>`, "", long + long, "<p>again</p>"} {
+		if err := set.rewrite(&sc, "m/a.html", "p-m-a", []byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		var fresh scratch
+		if err := set.rewrite(&fresh, "m/a.html", "p-m-a", []byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(sc.out.Bytes(), fresh.out.Bytes()) {
+			t.Errorf("reused scratch gave %.80q, a fresh one %.80q", sc.out.Bytes(), fresh.out.Bytes())
+		}
 	}
 }
 

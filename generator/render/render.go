@@ -195,6 +195,9 @@ type Renderer struct {
 	// articles holds each rendered page's article for the programme's
 	// print page.
 	articles map[*programme.Page][]byte
+
+	// scratch keeps *scratch buffers for print articles.
+	scratch sync.Pool
 }
 
 // SessionPart is one list of a session (outcomes, materials, preparation)
@@ -636,26 +639,34 @@ func (r *Renderer) warm() {
 // written, whose error names the line an author sees, rather than the
 // minified layout's.
 func (r *Renderer) run(kind, name string, d any, size int) ([]byte, error) {
-	tmpl, ok := r.Theme.Layout(kind)
-	if !ok {
-		return nil, fmt.Errorf("no %s template", kind)
-	}
 	var buf bytes.Buffer
 	buf.Grow(size)
+	if err := r.runInto(&buf, kind, name, d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// runInto is run's work, into buf.
+func (r *Renderer) runInto(buf *bytes.Buffer, kind, name string, d any) error {
+	tmpl, ok := r.Theme.Layout(kind)
+	if !ok {
+		return fmt.Errorf("no %s template", kind)
+	}
 	var err error
 	if prog, ok := r.Theme.Program(kind); ok && !r.HTMLTemplate {
-		err = prog.Execute(&buf, name, d)
+		err = prog.Execute(buf, name, d)
 	} else {
-		err = tmpl.ExecuteTemplate(&buf, name, d)
+		err = tmpl.ExecuteTemplate(buf, name, d)
 	}
 	if err == nil {
-		return buf.Bytes(), nil
+		return nil
 	}
 	if plain, ok := r.Theme.Plain(kind); ok && plain != tmpl {
 		buf.Reset()
-		if perr := plain.ExecuteTemplate(&buf, name, d); perr != nil {
-			return nil, perr
+		if perr := plain.ExecuteTemplate(buf, name, d); perr != nil {
+			return perr
 		}
 	}
-	return nil, err
+	return err
 }
