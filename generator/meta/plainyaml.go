@@ -13,8 +13,8 @@ import (
 // faster. Values are plain or quoted words, flow lists on one line
 // (`[a, b]`), or block lists of such words (`- a`). For anything else (a
 // comment after a value, nesting, a value over several lines, a word YAML
-// reads as something other than text or a whole number, a duplicate key,
-// an unusual character) it says no and yaml.v3 reads the block, so
+// reads as something other than text or a whole number, an unusual
+// character) it says no and yaml.v3 reads the block, so
 // yaml.v3 stays the one judge of what YAML means and of what is wrong.
 // FuzzPlainYAML holds the two to the same nodes.
 func plainYAML(block []byte) (*yaml.Node, bool) {
@@ -24,7 +24,6 @@ func plainYAML(block []byte) (*yaml.Node, bool) {
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	var list *yaml.Node // the block list being read, if any
 	listCol := 0        // the column of its dashes
-	var keys []string
 	for lineNo, rest := 1, block; len(rest) > 0; lineNo++ {
 		var line []byte
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -69,12 +68,6 @@ func plainYAML(block []byte) (*yaml.Node, bool) {
 		if reserved(key) {
 			return nil, false
 		}
-		for _, k := range keys {
-			if k == key {
-				return nil, false // yaml.v3 reports it
-			}
-		}
-		keys = append(keys, key)
 		if len(root.Content) == 0 {
 			root.Line, root.Column = lineNo, 1
 		}
@@ -107,10 +100,9 @@ func plainYAML(block []byte) (*yaml.Node, bool) {
 }
 
 // plainBytes reports whether block holds only what plainYAML reads: UTF-8
-// with no tab,
-// no carriage return or other control character, none of the characters
-// YAML counts as line breaks (U+0085, U+2028, U+2029), no byte order mark
-// and no non-character.
+// with no tab, no carriage return or other control character, none of the
+// characters YAML counts as line breaks (U+0085, U+2028, U+2029), no byte
+// order mark and no non-character.
 func plainBytes(block []byte) bool {
 	if !utf8.Valid(block) {
 		return false
@@ -128,8 +120,6 @@ func plainBytes(block []byte) bool {
 		case c == 0xEF && i+2 < len(block) && block[i+1] == 0xBB && block[i+2] == 0xBF: // U+FEFF
 			return false
 		case c == 0xEF && i+2 < len(block) && block[i+1] == 0xBF && block[i+2] >= 0xBE: // U+FFFE, U+FFFF
-			return false
-		case c == 0xED && i+1 < len(block) && block[i+1] >= 0xA0: // surrogates
 			return false
 		}
 	}
