@@ -258,3 +258,20 @@ func TestWatchManyChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchLinkedFileFollowsItsTarget: a page that is a link to another
+// file is read again when that file changes. haven watch keeps what it
+// read of a file whose size and time are unchanged, which a link's own
+// are when its target is edited: links are always read again.
+func TestWatchLinkedFileFollowsItsTarget(t *testing.T) {
+	w := startWatch(t, with(watchSite, map[string]string{"content/handouts/sheet.md": "---\ntitle: Sheet\n---\nFirst words.\n"}))
+	if err := os.Symlink("../handouts/sheet.md", filepath.Join(w.dir, "content/01-m/02-linked.md")); err != nil {
+		t.Skip(err)
+	}
+	w.until(func() bool { return strings.Contains(w.read("facilitator/m/linked.html"), "First words.") })
+	write(t, w.dir, "content/handouts/sheet.md", "---\ntitle: Sheet\n---\nSecond words.\n")
+	w.until(func() bool { return strings.Contains(w.read("facilitator/handouts/sheet.html"), "Second words.") })
+	if got := w.read("facilitator/m/linked.html"); !strings.Contains(got, "Second words.") {
+		t.Errorf("the linked page kept its target's old text:\n%s", got)
+	}
+}

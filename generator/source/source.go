@@ -192,7 +192,8 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 			return nil
 		}
 		rel := strings.TrimPrefix(p, top+"/")
-		if opts.Reuse != nil && mode&fs.ModeSymlink == 0 {
+		// A link's own size and time say nothing of its target's.
+		if opts.Reuse != nil && !links[p] {
 			if fi, err := d.Info(); err == nil {
 				if data, ok := opts.Reuse(p, fi.Size(), fi.ModTime()); ok {
 					files = append(files, File{Path: rel, Data: data, Size: fi.Size(), ModTime: fi.ModTime()})
@@ -221,7 +222,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 			limit = MaxMarkdownSize
 		}
 		r, name := root, p
-		if dir, ok := dirs[path.Dir(p)]; ok && !links[p] {
+		if dir := dirs[path.Dir(p)]; dir != nil && !links[p] {
 			r, name = dir, path.Base(p)
 		}
 		data, fi, err := readFile(r, name, limit)
@@ -251,8 +252,9 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 type roots map[string]*os.Root
 
 // folderRoots opens a root at each folder of reads that holds a file other
-// than a link. A folder that will not open is left out: its files are read
-// from the project's root, which reports what is wrong.
+// than a link, the first maxFolderRoots of them. A folder without one (nil,
+// or absent) has its files read from the project's root, which reports
+// what is wrong with a folder that will not open.
 func folderRoots(root *os.Root, reads []string, links map[string]bool) roots {
 	dirs := roots{}
 	for _, p := range reads {
@@ -260,22 +262,28 @@ func folderRoots(root *os.Root, reads []string, links map[string]bool) roots {
 		if _, ok := dirs[dir]; ok || links[p] {
 			continue
 		}
-		dirs[dir] = nil
-		if r, err := root.OpenRoot(dir); err == nil {
-			dirs[dir] = r
+		if len(dirs) == maxFolderRoots {
+			break
 		}
-	}
-	for dir, r := range dirs {
-		if r == nil {
-			delete(dirs, dir)
+		r, err := root.OpenRoot(dir)
+		if err != nil {
+			r = nil
 		}
+		dirs[dir] = r
 	}
 	return dirs
 }
 
+// maxFolderRoots bounds the folders held open while files are read: a
+// project of thousands of folders (pictures in static/, say) must not run
+// out of file handles.
+const maxFolderRoots = 256
+
 func (rs roots) close() {
 	for _, r := range rs {
-		r.Close()
+		if r != nil {
+			r.Close()
+		}
 	}
 }
 

@@ -1,0 +1,54 @@
+package source
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"haven/generator/diag"
+)
+
+// TestManyFolders: files in more folders than are held open at once are
+// all read, those beyond the bound from the project's root.
+func TestManyFolders(t *testing.T) {
+	dir := t.TempDir()
+	n := maxFolderRoots + 40
+	for i := range n {
+		d := filepath.Join(dir, ContentDir, fmt.Sprintf("f%03d", i))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "page.md"), fmt.Appendf(nil, "page %d\n", i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	var reads []string
+	for i := range n {
+		reads = append(reads, fmt.Sprintf("%s/f%03d/page.md", ContentDir, i))
+	}
+	dirs := folderRoots(root, reads, nil)
+	if len(dirs) != maxFolderRoots {
+		t.Errorf("%d folders held open, want %d", len(dirs), maxFolderRoots)
+	}
+	dirs.close()
+
+	var diags diag.List
+	p, err := Load(dir, Options{}, &diags)
+	if err != nil || diags.Len() > 0 {
+		t.Fatalf("Load: %v %v", err, diags.Sorted())
+	}
+	if len(p.Content) != n {
+		t.Fatalf("%d files read, want %d", len(p.Content), n)
+	}
+	for i, f := range p.Content {
+		if want := fmt.Sprintf("page %d\n", i); string(f.Data) != want {
+			t.Errorf("%s: %q, want %q", f.Path, f.Data, want)
+		}
+	}
+}
