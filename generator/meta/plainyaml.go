@@ -153,7 +153,7 @@ func flowList(value []byte, line, col int) (*yaml.Node, bool) {
 	if len(bytes.TrimLeft(inner, " ")) == 0 {
 		return seq, true
 	}
-	at := col + 1 // the column of inner's first byte
+	at := col + 1 // the column of inner's first character
 	for {
 		end := bytes.IndexByte(inner, ',')
 		last := end < 0
@@ -171,7 +171,8 @@ func flowList(value []byte, line, col int) (*yaml.Node, bool) {
 		if last {
 			return seq, true
 		}
-		inner, at = inner[end+1:], at+end+1
+		// Columns count characters, as yaml.v3's do.
+		inner, at = inner[end+1:], at+utf8.RuneCount(inner[:end])+1
 	}
 }
 

@@ -30,7 +30,7 @@ var plainYAMLSeeds = []string{
 	"title: x\u2028y\n", "title: x\u0085y\n", "title: \ufeffx\n", "title: caf\u00e9 \u00e0 la carte\n",
 	"title: a:b\n", "title: http://example.org/x\n", "title: 50% off\n", "title: x:\n", "key:value\n",
 	"true: x\n", "y: 1\n", "--- \ntitle: x\n", "title: x\n...\n", "? a\n: b\n", "<<: x\n",
-	"title: it's\nsummary: \"brain's\"\n", "title:   spaced   words  \n", "title: [a]x\n", "title: \"a\" b\n",
+	"title: it's\nsummary: \"brain's\"\n", "tags: [é, b]\n", "tags: [\"é\", b, café crème, c]\n", "title:   spaced   words  \n", "title: [a]x\n", "title: \"a\" b\n",
 }
 
 // The fast reader says no, or makes exactly the nodes yaml.v3 makes.
