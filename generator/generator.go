@@ -321,7 +321,7 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 			}
 		}
 		if len(eds) > 1 {
-			o, err := render.EditionsPage(th, words, prog, eds)
+			o, err := render.EditionsPage(th, words, prog, eds, opts.htmlTemplate)
 			if err != nil {
 				diags.Errorf(diag.Position{File: "theme:layouts/editions.html"}, "%v", err)
 			} else {

@@ -576,8 +576,9 @@ func (r *Renderer) sectionPage(s *programme.Section, diags *diag.List) (Output, 
 }
 
 // EditionsPage renders the page at the output's root that links to each
-// edition, for a build of both.
-func EditionsPage(th *theme.Theme, w *theme.Words, prog *programme.Programme, editions []Edition) (Output, error) {
+// edition, for a build of both; htmlTemplate runs its layout through
+// html/template alone (see Renderer.HTMLTemplate).
+func EditionsPage(th *theme.Theme, w *theme.Words, prog *programme.Programme, editions []Edition, htmlTemplate bool) (Output, error) {
 	d := &PageData{
 		Site:  SiteData{Title: prog.Title, Language: prog.Language},
 		Kind:  "editions",
@@ -592,8 +593,8 @@ func EditionsPage(th *theme.Theme, w *theme.Words, prog *programme.Programme, ed
 		}
 		d.Editions = append(d.Editions, EditionLink{Title: e.Label, URL: e.Name + "/index.html", About: about})
 	}
-	r := &Renderer{Theme: th, Words: w}
-	r.warm()
+	// The editions' renderers have warmed the layouts.
+	r := &Renderer{Theme: th, Words: w, HTMLTemplate: htmlTemplate}
 	data, err := r.execute("editions", d)
 	if err != nil {
 		return Output{}, fmt.Errorf("the editions template failed: %w", err)
