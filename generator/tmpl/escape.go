@@ -14,14 +14,30 @@ import (
 // and URLs. They follow html/template's escapers of the same names; a
 // value they would treat in a way not written here (HTML put into an
 // attribute, which html/template strips of its tags; a Stringer) is
-// html/template's.
-var escapers = map[string]escaper{
-	"_html_template_htmlescaper":   htmlEscaper{},
-	"_html_template_attrescaper":   attrEscaper{},
-	"_html_template_rcdataescaper": rcdataEscaper{},
-	"_html_template_urlfilter":     urlFilter{},
-	"_html_template_urlnormalizer": urlProcessor{norm: true},
-	"_html_template_urlescaper":    urlProcessor{},
+// html/template's. A pipeline ends in one of the writers, after none or
+// some of the URL steps.
+var (
+	writers = map[string]writer{
+		"_html_template_htmlescaper":   htmlEscaper{},
+		"_html_template_attrescaper":   attrEscaper{},
+		"_html_template_rcdataescaper": rcdataEscaper{},
+	}
+	urlSteps = map[string]urlStep{
+		"_html_template_urlfilter":     urlFilter{},
+		"_html_template_urlnormalizer": urlProcessor{norm: true},
+		"_html_template_urlescaper":    urlProcessor{},
+	}
+)
+
+// writer is an escaper that ends a pipeline: it writes the escaped string.
+type writer interface {
+	write(w *bytes.Buffer, s string, ct contentType)
+}
+
+// urlStep is a URL escaper, which a writer follows: it gives the escaped
+// string.
+type urlStep interface {
+	str(s string, ct contentType) string
 }
 
 // contentType is what html/template knows a string to be by its type.
@@ -110,32 +126,7 @@ func stringify(v reflect.Value) (string, contentType) {
 	return "", plain
 }
 
-// escaper is one of html/template's escapers: str gives the escaped
-// string; write writes it.
-type escaper interface {
-	str(s string, ct contentType) string
-	write(w *bytes.Buffer, s string, ct contentType)
-}
-
-// escCmd is an escaper met inside a pipeline rather than at its end.
-type escCmd struct{ esc escaper }
-
-func (c escCmd) eval(_ *state, _, final reflect.Value, hasFinal bool) reflect.Value {
-	if !hasFinal {
-		stop()
-	}
-	s, ct := stringify(final)
-	return reflect.ValueOf(c.esc.str(s, ct))
-}
-
 type htmlEscaper struct{}
-
-func (htmlEscaper) str(s string, ct contentType) string {
-	if ct == contentHTML {
-		return s
-	}
-	return replaceString(s, true)
-}
 
 func (htmlEscaper) write(w *bytes.Buffer, s string, ct contentType) {
 	if ct == contentHTML {
@@ -147,26 +138,15 @@ func (htmlEscaper) write(w *bytes.Buffer, s string, ct contentType) {
 
 type attrEscaper struct{}
 
-func (attrEscaper) str(s string, ct contentType) string {
-	if ct == contentHTML {
-		// html/template strips the tags first, parsing the HTML.
-		stop()
-	}
-	return replaceString(s, true)
-}
-
 func (e attrEscaper) write(w *bytes.Buffer, s string, ct contentType) {
 	if ct == contentHTML {
+		// html/template strips the tags first, parsing the HTML.
 		stop()
 	}
 	replace(w, s, true)
 }
 
 type rcdataEscaper struct{}
-
-func (rcdataEscaper) str(s string, ct contentType) string {
-	return replaceString(s, ct != contentHTML)
-}
 
 func (rcdataEscaper) write(w *bytes.Buffer, s string, ct contentType) {
 	replace(w, s, ct != contentHTML)
@@ -189,18 +169,6 @@ func replace(w *bytes.Buffer, s string, amp bool) {
 		done = i + 1
 	}
 	w.WriteString(s[done:])
-}
-
-func replaceString(s string, amp bool) string {
-	for i := 0; i < len(s); i++ {
-		if replacement(s[i], amp) != "" {
-			var b bytes.Buffer
-			b.Grow(len(s) + 16)
-			replace(&b, s, amp)
-			return b.String()
-		}
-	}
-	return s
 }
 
 func replacement(c byte, amp bool) string {
@@ -242,8 +210,6 @@ func (urlFilter) str(s string, ct contentType) string {
 	return s
 }
 
-func (f urlFilter) write(w *bytes.Buffer, s string, ct contentType) { w.WriteString(f.str(s, ct)) }
-
 // urlProcessor percent-encodes what may not stand in a URL (norm: the
 // normalizer, which keeps a URL's own delimiters and escapes) or in a
 // part of one (the escaper, which encodes all but unreserved bytes).
@@ -260,10 +226,6 @@ func (p urlProcessor) str(s string, ct contentType) string {
 		}
 	}
 	return s
-}
-
-func (p urlProcessor) write(w *bytes.Buffer, s string, ct contentType) {
-	encodeURL(w, s, p.norm || ct == contentURL)
 }
 
 func encodeURL(w *bytes.Buffer, s string, norm bool) {

@@ -38,9 +38,7 @@ func run(root node, w *bytes.Buffer, data any, strictKeys bool) (ok bool) {
 	}
 	s := &state{w: w, vars: make([]variable, 1, 16), strictKeys: strictKeys}
 	s.vars[0] = variable{"$", value}
-	if root != nil {
-		root.exec(s, value)
-	}
+	root.exec(s, value)
 	return true
 }
 
@@ -100,35 +98,25 @@ func (l listNode) exec(s *state, dot reflect.Value) {
 	}
 }
 
-// actionNode is {{pipeline}}; escapers are the escapers that end a
-// printing pipeline, run here on its value.
+// actionNode is {{pipeline}}; a printing one ends in html/template's
+// escapers, run here on its value: the URL steps, then the writer.
 type actionNode struct {
-	pipe     *pipeline
-	print    bool
-	escapers []escaper
+	pipe   *pipeline
+	steps  []urlStep
+	writer writer // nil for an action that prints nothing
 }
 
 func (a *actionNode) exec(s *state, dot reflect.Value) {
 	v := a.pipe.eval(s, dot)
-	if !a.print {
-		return
-	}
-	if len(a.escapers) == 0 {
-		// text/template prints the value with fmt; html/template's
-		// pipelines end in escapers, which give strings.
-		if !v.IsValid() || v.Type() != stringType {
-			stop()
-		}
-		s.w.WriteString(v.String())
+	if a.writer == nil {
 		return
 	}
 	str, ct := stringify(v)
-	last := len(a.escapers) - 1
-	for _, esc := range a.escapers[:last] {
-		str = esc.str(str, ct)
+	for _, step := range a.steps {
+		str = step.str(str, ct)
 		ct = plain // an escaper gives a plain string
 	}
-	a.escapers[last].write(s.w, str, ct)
+	a.writer.write(s.w, str, ct)
 }
 
 // ifNode is {{if}} or, with with set, {{with}}.
@@ -352,13 +340,14 @@ func (s *state) fieldChain(dot, receiver reflect.Value, fields []*fieldRef, args
 // method or a field of a type (see lookup).
 type fieldRef struct {
 	name string
+	key  reflect.Value // name, as a map key
 	seen atomic.Pointer[found]
 }
 
 func fieldRefs(names []string) []*fieldRef {
 	out := make([]*fieldRef, len(names))
 	for i, n := range names {
-		out[i] = &fieldRef{name: n}
+		out[i] = &fieldRef{name: n, key: reflect.ValueOf(n)}
 	}
 	return out
 }
@@ -377,8 +366,8 @@ type found struct {
 
 func lookup(receiver reflect.Value, name string) *found {
 	f := &found{typ: receiver.Type(), addr: receiver.CanAddr(), method: -1}
-	ptr := receiver.Type()
-	if receiver.Kind() != reflect.Interface && receiver.Kind() != reflect.Pointer && f.addr {
+	ptr := receiver.Type() // never a pointer or interface (see field)
+	if f.addr {
 		ptr = reflect.PointerTo(ptr)
 	}
 	if m, ok := ptr.MethodByName(name); ok {
@@ -392,7 +381,7 @@ func lookup(receiver reflect.Value, name string) *found {
 			return f
 		}
 	case reflect.Map:
-		if reflect.TypeFor[string]().AssignableTo(receiver.Type().Key()) {
+		if stringType.AssignableTo(receiver.Type().Key()) {
 			f.mapKey = true
 			return f
 		}
@@ -424,7 +413,7 @@ func (s *state) field(dot reflect.Value, ref *fieldRef, receiver reflect.Value, 
 	switch {
 	case f.method >= 0:
 		ptr := receiver
-		if ptr.Kind() != reflect.Interface && ptr.Kind() != reflect.Pointer && f.addr {
+		if f.addr {
 			ptr = ptr.Addr()
 		}
 		return callReflect(s, dot, ptr.Method(f.method), args, final, hasFinal)
@@ -435,7 +424,7 @@ func (s *state) field(dot reflect.Value, ref *fieldRef, receiver reflect.Value, 
 		stop()
 	}
 	if f.mapKey {
-		v := receiver.MapIndex(reflect.ValueOf(ref.name))
+		v := receiver.MapIndex(ref.key)
 		if !v.IsValid() && s.strictKeys {
 			stop()
 		}

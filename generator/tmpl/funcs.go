@@ -12,7 +12,7 @@ type arg struct {
 	lit     litKind
 	str     string
 	num     *parse.NumberNode
-	ideal   reflect.Value // a number's value as an interface{} argument
+	ideal   reflect.Value // a constant's value as an interface{} argument, made once
 	boolean bool
 }
 
@@ -28,13 +28,8 @@ const (
 // open is the argument's value where any type will do, as text/template's
 // evalEmptyInterface gives it.
 func (a *arg) open(s *state, dot reflect.Value) reflect.Value {
-	switch a.lit {
-	case litString:
-		return reflect.ValueOf(a.str)
-	case litNumber:
+	if a.lit != litNone {
 		return a.ideal
-	case litBool:
-		return reflect.ValueOf(a.boolean)
 	}
 	return a.expr.eval(s, dot, reflect.Value{}, false)
 }
@@ -49,7 +44,7 @@ func (a *arg) as(s *state, dot reflect.Value, typ reflect.Type) reflect.Value {
 	case reflect.String:
 		if a.lit == litString {
 			if typ == stringType {
-				return reflect.ValueOf(a.str)
+				return a.ideal
 			}
 			v := reflect.New(typ).Elem()
 			v.SetString(a.str)

@@ -274,27 +274,36 @@ func (c *compiler) node(n parse.Node) node {
 
 // action compiles {{pipeline}}. A printing action's pipeline ends in the
 // escapers html/template added; they run on the pipeline's value and write
-// straight into the output.
+// straight into the output. (html/template gives every printing action
+// its escapers: one without is not a template it has escaped.)
 func (c *compiler) action(n *parse.ActionNode) node {
-	a := &actionNode{print: len(n.Pipe.Decl) == 0}
+	a := &actionNode{}
 	cmds := n.Pipe.Cmds
-	if a.print {
+	if len(n.Pipe.Decl) == 0 {
+		if a.writer = writers[escaperName(cmds[len(cmds)-1])]; a.writer == nil || len(cmds) < 2 {
+			c.fail("printing without an escaper of html/template's")
+		}
+		cmds = cmds[:len(cmds)-1]
 		for len(cmds) > 1 {
-			last := cmds[len(cmds)-1]
-			id, ok := last.Args[0].(*parse.IdentifierNode)
-			if !ok || len(last.Args) != 1 {
-				break
-			}
-			esc, ok := escapers[id.Ident]
+			step, ok := urlSteps[escaperName(cmds[len(cmds)-1])]
 			if !ok {
 				break
 			}
-			a.escapers = append([]escaper{esc}, a.escapers...)
+			a.steps = append([]urlStep{step}, a.steps...)
 			cmds = cmds[:len(cmds)-1]
 		}
 	}
 	a.pipe = c.pipe(n.Pipe, cmds)
 	return a
+}
+
+// escaperName is the name a command calls without arguments, "" for any
+// other command.
+func escaperName(cmd *parse.CommandNode) string {
+	if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok && len(cmd.Args) == 1 {
+		return id.Ident
+	}
+	return ""
 }
 
 func (c *compiler) pipeline(p *parse.PipeNode) *pipeline { return c.pipe(p, p.Cmds) }
@@ -394,11 +403,11 @@ func (c *compiler) args(nodes []parse.Node) []arg {
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *parse.StringNode:
-			out = append(out, arg{lit: litString, str: n.Text})
+			out = append(out, arg{lit: litString, str: n.Text, ideal: reflect.ValueOf(n.Text)})
 		case *parse.NumberNode:
 			out = append(out, arg{lit: litNumber, num: n, ideal: c.ideal(n)})
 		case *parse.BoolNode:
-			out = append(out, arg{lit: litBool, boolean: n.True})
+			out = append(out, arg{lit: litBool, boolean: n.True, ideal: reflect.ValueOf(n.True)})
 		case *parse.IdentifierNode:
 			out = append(out, arg{expr: c.function(n.Ident, nil)})
 		case *parse.DotNode, *parse.FieldNode, *parse.VariableNode, *parse.PipeNode, *parse.ChainNode:
@@ -414,12 +423,6 @@ func (c *compiler) args(nodes []parse.Node) []arg {
 // html/template's, one of the layout's functions, or a builtin.
 func (c *compiler) function(name string, nodes []parse.Node) command {
 	args := c.args(nodes)
-	if esc, ok := escapers[name]; ok {
-		if len(args) > 0 {
-			c.fail("escaper with arguments")
-		}
-		return escCmd{esc}
-	}
 	if fn, ok := c.p.funcs[name]; ok {
 		v := reflect.ValueOf(fn)
 		if v.Kind() != reflect.Func {

@@ -220,13 +220,16 @@ func FuzzEscapers(f *testing.F) {
 	src := `<title>{{.}}</title><p>{{.}}</p><a title="{{.}}" href="{{.}}">x</a><a href="/x?q={{.}}">q</a><a href="#{{.}}">h</a><a href="{{.}}/{{.}}?{{.}}#{{.}}">m</a><p title='{{.}}'>{{.}}</p>`
 	set := template.Must(template.New("page").Parse(src))
 	p := tmpl.New(set, nil)
+	p.Warm("page")
+	if why := p.Unsupported("page"); why != "" {
+		f.Fatalf("the template is left to html/template (%s): the fuzz would compare it with itself", why)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		want, err := plainRun(t, src, s)
-		if err != nil {
-			t.Skip()
-		}
 		for _, v := range []any{s, template.URL(s)} {
-			want, _ := plainRun(t, src, v)
+			want, err := plainRun(t, src, v)
+			if err != nil {
+				continue
+			}
 			var buf bytes.Buffer
 			fast, _, _ := p.Counts()
 			if err := p.Execute(&buf, "page", v); err != nil {
@@ -235,11 +238,10 @@ func FuzzEscapers(f *testing.F) {
 			if buf.String() != want {
 				t.Fatalf("%T %q:\n got %q\nwant %q", v, s, buf.String(), want)
 			}
-			if now, _, _ := p.Counts(); now == fast && fast > 0 {
-				t.Fatalf("%q was not run fast", s)
+			if now, _, _ := p.Counts(); now != fast+1 {
+				t.Fatalf("%T %q was not run fast", v, s)
 			}
 		}
-		_ = want
 	})
 }
 
