@@ -286,6 +286,49 @@ func TestStagePutConcurrently(t *testing.T) {
 	}
 }
 
+// TestStageManyFolders: a site of more folders than a Stage holds open
+// is written whole, the files of the folders beyond the bound by their
+// path from the staging folder, with Put and PutWith alike.
+func TestStageManyFolders(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	st, err := Begin(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := maxOpenFolders + 50
+	name := func(i int) string { return fmt.Sprintf("ed/f%d/p.html", i) }
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			if i%2 == 0 {
+				err = st.Put(name(i), []byte(strconv.Itoa(i)))
+			} else {
+				err = st.PutWith(name(i), func(w io.Writer) error { _, err := io.WriteString(w, strconv.Itoa(i)); return err })
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if st.held != maxOpenFolders {
+		t.Errorf("%d folders held open, want %d", st.held, maxOpenFolders)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	manifest := read(t, filepath.Join(out, ManifestName))
+	for i := range n {
+		if got := read(t, filepath.Join(out, filepath.FromSlash(name(i)))); got != strconv.Itoa(i) {
+			t.Errorf("%s = %q", name(i), got)
+		}
+		if !strings.Contains(manifest, name(i)+"\n") {
+			t.Errorf("the manifest does not list %s", name(i))
+		}
+	}
+}
+
 // TestBeginPutsBackAnInterruptedSwap: a build killed between moving the
 // previous site aside and moving the new one in (where folders cannot be
 // swapped in one step) leaves no output folder, and the previous site
