@@ -68,6 +68,39 @@ func TestScratchReused(t *testing.T) {
 	}
 }
 
+// FuzzLinksStay: whenever the plain scan says an article's links stay,
+// the HTML lexer finds no link to move in it.
+func FuzzLinksStay(f *testing.F) {
+	for _, s := range []string{
+		`<p><a href="#p-m-b--end">b</a> <img src="/abs.png" alt=""></p>`, `<p><a href="#p-n-c">c</a></p>`,
+		`<a title='src="#' href="#p-n-c">c</a>`, `<p><A HREF="#p-n-c">c</A></p>`, `<img srcset="x.png 2x" src="#p-m-a">`,
+		`<a href="handouts/sheet.html">s</a><!-- href="x" -->`, `<script>var href="x"</script><a href=x>`,
+	} {
+		f.Add(s)
+	}
+	set := printSet{url: "m/print.html", anchors: map[string]string{"m/a.html": "p-m-a", "m/b.html": "p-m-b"}}
+	byAnchor := map[string]string{"p-m-a": "m/a.html", "p-m-b": "m/b.html", "p-n-c": "n/c.html"}
+	move := func(val string) (string, bool) { return set.relocateLink(val, byAnchor) }
+	f.Fuzz(func(t *testing.T, article string) {
+		if !linksStay([]byte(article), move) {
+			return
+		}
+		var moved []string
+		if _, err := rewriteHTML([]byte(article), false, linkAttrs, func(_, val string) (string, bool) {
+			out, ok := move(val)
+			if ok {
+				moved = append(moved, val)
+			}
+			return out, ok
+		}); err != nil {
+			return
+		}
+		if moved != nil {
+			t.Fatalf("%q: the scan says the links stay; the lexer moves %q", article, moved)
+		}
+	})
+}
+
 // TestRelocateWithoutAScan: an article none of whose links move is used as
 // it is (the same bytes, not a copy); one whose links may move goes
 // through the lexer; and either way the result is what the lexer's rewrite
