@@ -47,14 +47,11 @@ Run 'haven COMMAND -h' for a command's options.
 // cmd/havenbench/README.md).
 const gcPercent = 125
 
-// tuneCollector applies gcPercent unless getenv gives GOGC a value, and
-// returns the setting it applied, or -1 for none.
-func tuneCollector(getenv func(string) string) int {
-	if getenv("GOGC") != "" {
-		return -1
+// tuneCollector applies gcPercent unless getenv gives GOGC a value.
+func tuneCollector(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
-	debug.SetGCPercent(gcPercent)
-	return gcPercent
 }
 
 func main() { os.Exit(command(os.Args[1:])) }

@@ -39,9 +39,7 @@ func TestMain(m *testing.M) {
 func TestTuneCollector(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	debug.SetGCPercent(100)
-	if got := tuneCollector(func(string) string { return "" }); got != gcPercent {
-		t.Errorf("without GOGC: applied %d, want %d", got, gcPercent)
-	}
+	tuneCollector(func(string) string { return "" })
 	if now := debug.SetGCPercent(100); now != gcPercent {
 		t.Errorf("without GOGC: the collector runs at %d, want %d", now, gcPercent)
 	}
@@ -51,9 +49,7 @@ func TestTuneCollector(t *testing.T) {
 		}
 		return ""
 	}
-	if got := tuneCollector(env); got != -1 {
-		t.Errorf("with GOGC=300: applied %d, want none", got)
-	}
+	tuneCollector(env)
 	if now := debug.SetGCPercent(100); now != 100 {
 		t.Errorf("with GOGC=300: the setting changed to %d", now)
 	}

@@ -67,7 +67,7 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		title, back string
 		set         printSet
 		articles    [][]byte // relocated; nil when one cannot be placed
-		runs        []Run
+		shared      bool     // its articles are a run of the programme's
 	}
 	var modules []module
 	for _, s := range r.Prog.Sections {
@@ -113,7 +113,7 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		}
 		run.Name = m.set.url
 		runs = append(runs, run)
-		m.runs = []Run{{From: 0, To: len(m.articles), Name: run.Name}}
+		m.shared = true
 	}
 	outs := make([]Output, len(modules)+1)
 	oks := make([]bool, len(outs))
@@ -122,7 +122,11 @@ func (r *Renderer) prints(diags *diag.List) []Output {
 		if k == len(modules) {
 			o, oks[k] = r.printPage(whole, r.Prog.Title, "index.html", articles, runs, &jobDiags[k])
 		} else if m := modules[k]; m.articles != nil {
-			o, oks[k] = r.printPage(m.set, m.title, m.back, m.articles, m.runs, &jobDiags[k])
+			var own []Run // the whole page, named as on the programme's
+			if m.shared {
+				own = []Run{{From: 0, To: len(m.articles), Name: m.set.url}}
+			}
+			o, oks[k] = r.printPage(m.set, m.title, m.back, m.articles, own, &jobDiags[k])
 		}
 		if oks[k] {
 			o = r.hand(o)

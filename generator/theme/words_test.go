@@ -137,7 +137,7 @@ func TestPluralKept(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if len(w.plurals) > maxPlurals {
-		t.Errorf("%d plurals kept, the bound is %d", len(w.plurals), maxPlurals)
+	if len(w.plurals) != maxPlurals {
+		t.Errorf("%d plurals kept, want the bound, %d", len(w.plurals), maxPlurals)
 	}
 }
