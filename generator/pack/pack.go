@@ -145,25 +145,35 @@ func (b *Builder) stream(parts [][]byte, last bool) ([]span, error) {
 }
 
 // shared returns the stream of run's parts, compressed by the first file
-// that holds the run; the others wait for it.
+// that holds the run; the others wait for it, and must hold the same bytes
+// (else their entries' checksums would not be their streams').
 func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
+	own := parts[run.From:run.To]
+	crc, size := uint32(0), 0
+	for _, p := range own {
+		crc = crc32.Update(crc, crc32.IEEETable, p)
+		size += len(p)
+	}
 	b.mu.Lock()
 	if b.runs == nil {
 		b.runs = map[string]*sharedRun{}
 	}
 	s, made := b.runs[run.Name]
 	if !made {
-		s = &sharedRun{done: make(chan struct{})}
+		s = &sharedRun{done: make(chan struct{}), crc: crc, size: size}
 		b.runs[run.Name] = s
 	}
 	b.mu.Unlock()
 	if made {
+		if s.crc != crc || s.size != size {
+			return nil, fmt.Errorf("the run %s holds other bytes than in the file that first held it", run.Name)
+		}
 		<-s.done
 		return s.spans, s.err
 	}
 	s.err = errUnfinished // should compressing panic, those waiting see it
 	defer close(s.done)
-	s.spans, s.err = b.stream(parts[run.From:run.To], false)
+	s.spans, s.err = b.stream(own, false)
 	return s.spans, s.err
 }
 
@@ -172,6 +182,8 @@ var errUnfinished = errors.New("a run shared with another file was not compresse
 // sharedRun is a run's stream, once made (done is closed).
 type sharedRun struct {
 	done  chan struct{}
+	crc   uint32 // of the run's bytes, and their size
+	size  int
 	spans []span
 	err   error
 }

@@ -308,3 +308,22 @@ func TestRunsCompressedOnce(t *testing.T) {
 		t.Errorf("refused runs left %d runs and %d entries behind", len(b.runs), len(b.entries))
 	}
 }
+
+// TestRunOfOtherBytes: a file that names a run another file holds, with
+// other bytes under the name, is refused rather than given the other's
+// stream (its entry's checksum would not be its stream's).
+func TestRunOfOtherBytes(t *testing.T) {
+	var b Builder
+	if err := b.AddParts("a.html", [][]byte{[]byte("<p>a</p>"), []byte("<p>shared</p>")}, Run{1, 2, "r"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddParts("b.html", [][]byte{[]byte("<p>shared</p>")}, Run{0, 1, "r"}); err != nil {
+		t.Errorf("the same bytes: %v", err)
+	}
+	for _, other := range []string{"<p>Shared</p>", "<p>shared</p> "} {
+		err := b.AddParts("c.html", [][]byte{[]byte(other)}, Run{0, 1, "r"})
+		if err == nil || !strings.Contains(err.Error(), "other bytes") {
+			t.Errorf("%q under the run's name: %v", other, err)
+		}
+	}
+}
