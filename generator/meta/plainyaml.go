@@ -204,9 +204,10 @@ func plainScalar(word []byte, line, col int, inFlow bool) (*yaml.Node, bool) {
 		return nil, false
 	}
 	// YAML's own in a plain word: `: ` and ` #`, a `:` at its end, and
-	// in a flow list its brackets and commas.
+	// in a flow list its brackets, commas, `?` (which ends a word there),
+	// `:` and `#`.
 	if bytes.Contains(word, []byte(": ")) || bytes.Contains(word, []byte(" #")) || word[len(word)-1] == ':' ||
-		(inFlow && bytes.ContainsAny(word, ",[]{}:#")) {
+		(inFlow && bytes.ContainsAny(word, ",[]{}:#?")) {
 		return nil, false
 	}
 	n.Value = string(word)
