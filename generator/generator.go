@@ -583,6 +583,7 @@ func (s *sink) put(o render.Output) {
 	}
 	if s.mf != nil && !o.Minified {
 		if m, err := minifyFile(s.mf, o.Path, data); err != nil {
+			o.Data = nil // the renderer's, reused; the warning names the file
 			s.mu.Lock()
 			s.warns = append(s.warns, minifyProblem{o, err})
 			s.mu.Unlock()
@@ -598,7 +599,7 @@ func (s *sink) put(o render.Output) {
 		if o.Path == "index.html" {
 			// The pack holds its own home page (see zip).
 			s.mu.Lock()
-			s.home = data
+			s.home = bytes.Clone(data) // the renderer reuses data
 			s.mu.Unlock()
 		} else if err = s.pack.Add(o.Path, data); err != nil {
 			err = s.packErr(err)

@@ -2,9 +2,11 @@ package generator
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -27,22 +29,14 @@ import (
 // compressed the run twice would only be slower.
 func TestPrintPagesShareRuns(t *testing.T) {
 	dir := t.TempDir()
-	for name, text := range map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"content/index.md":        "---\ntitle: Home\n---\nWelcome.\n",
 		"content/01-one/index.md": "---\ntitle: One\n---\nStart with [the first](01-a.md).\n",
 		"content/01-one/01-a.md":  "---\ntitle: A\n---\n## Begin {duration=10m}\n\nSee [B](02-b.md#end) and [the web](https://example.org/).\n",
 		"content/01-one/02-b.md":  "---\ntitle: B\n---\n## End {duration=5m}\n\nBack to [A](01-a.md).\n",
 		"content/02-two/index.md": "---\ntitle: Two\n---\nAfter [one](../01-one/index.md).\n",
 		"content/02-two/01-c.md":  "---\ntitle: C\n---\n## Again {duration=10m}\n\nAs in [A](../01-one/01-a.md).\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	outs := emitFacilitator(t, dir)
 	whole := outs[render.PrintFile]
 	if len(whole.Runs) != 1 {
@@ -69,6 +63,86 @@ func TestPrintPagesShareRuns(t *testing.T) {
 // dir, minified, as a build that writes files as they come does, and
 // returns the files as Emit was given them, by path.
 func emitFacilitator(t *testing.T, dir string) map[string]render.Output {
+	t.Helper()
+	var mu sync.Mutex
+	outs := map[string]render.Output{}
+	r := facilitatorRenderer(t, dir)
+	r.Emit = func(o render.Output) {
+		o.Data = bytes.Clone(o.Data) // Emit's only until it returns
+		mu.Lock()
+		outs[o.Path] = o
+		mu.Unlock()
+	}
+	var diags diag.List
+	r.Site(&diags)
+	if diags.HasErrors() {
+		t.Fatalf("%v", diags.Sorted())
+	}
+	return outs
+}
+
+// TestPageBuffersReused: with Emit, each page is made in a buffer that a
+// later page reuses once Emit has returned (a build of a thousand pages
+// allocates a few buffers, not a thousand), and each page reaches Emit
+// whole: the bytes a renderer without Emit returns.
+func TestPageBuffersReused(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"content/index.md": "---\ntitle: Home\n---\nWelcome.\n"}
+	for i := range 40 {
+		files[fmt.Sprintf("content/01-one/%02d-s.md", i)] = fmt.Sprintf("---\ntitle: Session %d\n---\n## Part {duration=10m}\n\n%s\n", i, strings.Repeat("Words of the session. ", 1+i*20))
+	}
+	writeFiles(t, dir, files)
+
+	plain := map[string][]byte{}
+	var diags diag.List
+	for _, o := range facilitatorRenderer(t, dir).Site(&diags) {
+		plain[o.Path] = o.Data
+	}
+	var mu sync.Mutex
+	starts := map[*byte]bool{}
+	pages, reused := 0, 0
+	r := facilitatorRenderer(t, dir)
+	r.Emit = func(o render.Output) {
+		if !strings.HasSuffix(o.Path, ".html") || o.Parts != nil || len(o.Data) == 0 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		pages++
+		if starts[&o.Data[0]] {
+			reused++
+		}
+		starts[&o.Data[0]] = true
+		if want, ok := plain[o.Path]; !ok || !bytes.Equal(o.Data, want) {
+			t.Errorf("%s reached Emit as %.60q..., want %.60q...", o.Path, o.Data, want)
+		}
+	}
+	r.Site(&diags)
+	if diags.HasErrors() {
+		t.Fatalf("%v", diags.Sorted())
+	}
+	if pages < 40 || reused < pages/2 {
+		t.Errorf("%d of %d pages were made in a buffer an earlier page had used", reused, pages)
+	}
+}
+
+// writeFiles writes files (by slash path, below dir) with their folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// facilitatorRenderer is a renderer of the facilitator edition of the
+// programme in dir, minified, with its pack, as a plain build makes it.
+func facilitatorRenderer(t *testing.T, dir string) *render.Renderer {
 	t.Helper()
 	var diags diag.List
 	proj, err := source.Load(dir, source.Options{Skip: skipOutput(dir, filepath.Join(dir, "public"))}, &diags)
@@ -99,18 +173,10 @@ func emitFacilitator(t *testing.T, dir string) map[string]render.Output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fac, _ := render.Editions(words)
-	var mu sync.Mutex
-	outs := map[string]render.Output{}
-	r := &render.Renderer{Prog: programme.Edition(prog, false), Theme: th, MD: md, Words: words, Edition: fac,
-		Minify: mf.Minify, Pack: "pack.zip", Emit: func(o render.Output) {
-			mu.Lock()
-			outs[o.Path] = o
-			mu.Unlock()
-		}}
-	r.Site(&diags)
 	if diags.HasErrors() {
 		t.Fatalf("%v", diags.Sorted())
 	}
-	return outs
+	fac, _ := render.Editions(words)
+	return &render.Renderer{Prog: programme.Edition(prog, false), Theme: th, MD: md, Words: words, Edition: fac,
+		Minify: mf.Minify, Pack: "pack.zip"}
 }

@@ -124,6 +124,8 @@ type Stage struct {
 	// every file (two more opens and closes a page).
 	dirs map[string]*os.Root
 	held int // folders held open
+	// writers keeps PutWith's buffered writers for the next file.
+	writers sync.Pool
 }
 
 // Begin checks the output folder as Write does and makes the staging
@@ -314,11 +316,18 @@ func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
 		if err != nil {
 			return err
 		}
-		bw := bufio.NewWriterSize(f, 256<<10)
+		bw, _ := st.writers.Get().(*bufio.Writer)
+		if bw == nil {
+			bw = bufio.NewWriterSize(f, 256<<10)
+		} else {
+			bw.Reset(f)
+		}
 		err = write(bw)
 		if err == nil {
 			err = bw.Flush()
 		}
+		bw.Reset(nil)
+		st.writers.Put(bw)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

@@ -169,7 +169,9 @@ type Renderer struct {
 	// Emit, when set, takes each file as soon as it is made, from several
 	// goroutines at once; Site then returns its files without their bytes
 	// (Data nil), so that a build that writes files as they come holds no
-	// more of the site than it must. Not for use with Cache.
+	// more of the site than it must. The bytes are Emit's only until it
+	// returns: it copies what it keeps, as a page's buffer is reused for
+	// the next page. Not for use with Cache.
 	Emit func(Output)
 	// HTMLTemplate runs the layouts through html/template alone, not
 	// through the theme's Programs, which write the same bytes faster:
@@ -198,6 +200,12 @@ type Renderer struct {
 
 	// scratch keeps *scratch buffers for print articles.
 	scratch sync.Pool
+	// pageBufs keeps the buffers pages are made in, for the next page,
+	// once Emit has taken a page (Emit keeps no bytes it is given).
+	pageBufs sync.Pool
+	// bodyBufs keeps the buffers pages' Markdown is rendered into before
+	// it is minified into a copy.
+	bodyBufs sync.Pool
 }
 
 // SessionPart is one list of a session (outcomes, materials, preparation)
@@ -307,6 +315,10 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 			res.data, res.body = nil, nil
 		}
 		res.out = r.hand(res.out)
+		if res.buf != nil { // Emit has written the page
+			r.pageBufs.Put(res.buf)
+			res.buf = nil
+		}
 	})
 	if r.Fresh != nil {
 		for i, res := range results {
@@ -408,6 +420,9 @@ type pageResult struct {
 	body     []byte
 	packHome []byte
 	diags    diag.List
+	// buf holds out's bytes, from Renderer.pageBufs, until Emit has
+	// taken them; nil when out's bytes are not in one.
+	buf *bytes.Buffer
 }
 
 // page renders one page. It touches nothing shared, so pages can render in
@@ -508,7 +523,22 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		res.packHome = packHome
 		d.PackURL = r.Pack
 	}
-	data, err := r.execute(p.Kind, d)
+	var data []byte
+	var err error
+	if r.Emit != nil && r.Cache == nil {
+		// Made in a buffer the next page reuses, once Emit has taken
+		// this one (see Site).
+		buf, _ := r.pageBufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
+		}
+		buf.Reset()
+		if err = r.executeInto(buf, p.Kind, d); err == nil {
+			data, res.buf = buf.Bytes(), buf
+		}
+	} else {
+		data, err = r.execute(p.Kind, d)
+	}
 	if err != nil {
 		diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
 		return res
@@ -533,17 +563,34 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 // are (a body that cannot be minified leaves it to the page, minified
 // whole).
 func (r *Renderer) body(p *programme.Page, participant bool) (renderedBody, error) {
-	var b bytes.Buffer
+	minify := r.Minify != nil && r.Theme.Minified()
+	var b *bytes.Buffer
+	if minify {
+		// Minified into a copy: the buffer serves the next page.
+		b, _ = r.bodyBufs.Get().(*bytes.Buffer)
+	}
+	if b == nil {
+		b = new(bytes.Buffer)
+	}
+	b.Reset()
 	b.Grow(len(p.Doc.Source) + len(p.Doc.Source)/2) // HTML runs a little longer than its Markdown
-	if err := r.MD.Render(&b, p.Doc, participant); err != nil {
+	if err := r.MD.Render(b, p.Doc, participant); err != nil {
 		return renderedBody{}, err
 	}
-	if r.Minify != nil && r.Theme.Minified() {
+	if minify {
 		if m, err := r.Minify(p.URL, b.Bytes()); err == nil {
+			if !sameStart(m, b.Bytes()) { // a copy, as minifiers make
+				r.bodyBufs.Put(b)
+			}
 			return renderedBody{html: m, minified: true}, nil
 		}
 	}
 	return renderedBody{html: b.Bytes()}, nil
+}
+
+// sameStart reports whether a and b start at the same byte in memory.
+func sameStart(a, b []byte) bool {
+	return len(a) > 0 && len(b) > 0 && &a[0] == &b[0]
 }
 
 func moduleOf(p *programme.Page) string {
@@ -603,14 +650,32 @@ func EditionsPage(th *theme.Theme, w *theme.Words, prog *programme.Programme, ed
 }
 
 func (r *Renderer) execute(kind string, d *PageData) ([]byte, error) {
+	if err := r.sidebarFor(kind, d); err != nil {
+		return nil, err
+	}
+	return r.run(kind, "base", d, len(d.Content)+len(d.Sidebar)+8<<10) // the shell of a page is under 8 KB
+}
+
+// sidebarFor gives d the sidebar of its page, unless it has one or is of
+// a kind without.
+func (r *Renderer) sidebarFor(kind string, d *PageData) error {
 	if d.Sidebar == "" && kind != "editions" && kind != "print" {
 		sb, err := r.sidebar(d.URL)
 		if err != nil {
-			return nil, fmt.Errorf("the sidebar template failed: %w", err)
+			return fmt.Errorf("the sidebar template failed: %w", err)
 		}
 		d.Sidebar = sb
 	}
-	return r.run(kind, "base", d, len(d.Content)+len(d.Sidebar)+8<<10) // the shell of a page is under 8 KB
+	return nil
+}
+
+// executeInto is execute, into buf.
+func (r *Renderer) executeInto(buf *bytes.Buffer, kind string, d *PageData) error {
+	if err := r.sidebarFor(kind, d); err != nil {
+		return err
+	}
+	buf.Grow(len(d.Content) + len(d.Sidebar) + 8<<10)
+	return r.runInto(buf, kind, "base", d)
 }
 
 // warm has the theme's Programs take up the templates this renderer
