@@ -164,8 +164,12 @@ func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Ana
 			eachTerm(p.Title, func(t []byte) { ts.add(t, WeightTitle) })
 		}
 		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
-		text := collapse(raws[i].text)
-		eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
+		text, ascii := collapseText(raws[i].text)
+		if ascii {
+			eachASCIITerm(text, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) })
+		} else {
+			eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
+		}
 		var q jsonWriter
 		q.b = make([]byte, 0, len(text)+len(text)/16+2)
 		q.str(text)
@@ -194,9 +198,12 @@ func (ts *termSet) reset() {
 	clear(ts.slots)
 }
 
-func (ts *termSet) add(t []byte, w int) {
+func (ts *termSet) add(t []byte, w int) { ts.addHashed(t, fnv(t), w) }
+
+// addHashed is add, given the term's hash, fnv(t).
+func (ts *termSet) addHashed(t []byte, h uint32, w int) {
 	mask := uint32(len(ts.slots) - 1)
-	i := fnv(t) & mask
+	i := h & mask
 	for ; ts.slots[i] != 0; i = (i + 1) & mask {
 		k := ts.slots[i] - 1
 		if end := ts.ends[k]; string(ts.packed[ts.start(k):end]) == string(t) {
@@ -233,11 +240,17 @@ func (ts *termSet) grow() {
 	}
 }
 
+// FNV-1a's 32-bit offset basis and prime.
+const (
+	fnvBasis = 2166136261
+	fnvPrime = 16777619
+)
+
 // fnv is the 32-bit FNV-1a hash of b.
 func fnv(b []byte) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvBasis)
 	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
+		h = (h ^ uint32(c)) * fnvPrime
 	}
 	return h
 }
@@ -658,27 +671,17 @@ func Terms(text string) []string {
 // eachTerm calls f with each term of text, as Terms gives them, in order.
 // The bytes are f's only until it returns.
 func eachTerm(text string, f func([]byte)) {
-	var scratch [64]byte
-	cur := scratch[:0]
 	if isASCII(text) {
-		for i := 0; i < len(text); i++ {
-			switch c := text[i]; {
-			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-				cur = append(cur, c)
-			case c >= 'A' && c <= 'Z':
-				cur = append(cur, c+'a'-'A')
-			default:
-				if len(cur) >= 2 {
-					f(cur)
-				}
-				cur = cur[:0]
-			}
-		}
-		if len(cur) >= 2 {
-			f(cur)
-		}
+		eachASCIITerm(text, func(t []byte, _ uint32) { f(t) })
 		return
 	}
+	eachUnicodeTerm(text, f)
+}
+
+// eachUnicodeTerm is eachTerm for any text.
+func eachUnicodeTerm(text string, f func([]byte)) {
+	var scratch [64]byte
+	cur := scratch[:0]
 	runes := 0
 	for _, r := range norm.NFD.String(text) {
 		switch {
@@ -698,27 +701,99 @@ func eachTerm(text string, f func([]byte)) {
 	}
 }
 
-// collapse folds runs of white space into one space, and trims it from
-// both ends.
-func collapse(s string) string {
-	if isASCII(s) {
-		b := make([]byte, 0, len(s))
-		space := false
-		for i := 0; i < len(s); i++ {
-			switch c := s[i]; c {
-			case ' ', '\t', '\n', '\r', '\v', '\f':
-				space = len(b) > 0
-			default:
-				if space {
-					b = append(b, ' ')
-					space = false
-				}
-				b = append(b, c)
-			}
-		}
-		return string(b)
+// termBytes maps each ASCII letter and digit to its lower case, and every
+// other byte to 0.
+var termBytes = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c), byte(c)
+	}
+	return t
+}()
+
+// eachASCIITerm is eachTerm for text all of ASCII, giving each term's
+// hash (fnv) with it, made in the same pass.
+func eachASCIITerm(text string, f func(t []byte, h uint32)) {
+	var scratch [64]byte
+	for i := 0; i < len(text); {
+		if termBytes[text[i]] == 0 {
+			i++
+			continue
+		}
+		cur, h := scratch[:0], uint32(fnvBasis)
+		for ; i < len(text); i++ {
+			c := termBytes[text[i]]
+			if c == 0 {
+				break
+			}
+			cur = append(cur, c)
+			h = (h ^ uint32(c)) * fnvPrime
+		}
+		if len(cur) >= 2 {
+			f(cur, h)
+		}
+	}
+}
+
+// textClass sorts bytes for collapseText: ASCII that is not white space
+// (0), the white space it folds (1), and bytes of other characters (2).
+var textClass = func() (t [256]byte) {
+	for _, c := range " \t\n\r\v\f" {
+		t[c] = 1
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 2
+	}
+	return t
+}()
+
+// collapseText is collapse, and reports whether the text is all ASCII.
+// Text with nothing to fold comes back as it is.
+func collapseText(s string) (string, bool) {
+	var b strings.Builder
+	folded := false // some white space other than one space between words
+	i := 0
+	for i < len(s) && textClass[s[i]] == 1 {
+		i++
+	}
+	folded = i > 0
+	for i < len(s) {
+		j := i
+		for j < len(s) && textClass[s[j]] == 0 {
+			j++
+		}
+		if j < len(s) && textClass[s[j]] == 2 {
+			return strings.Join(strings.Fields(s), " "), false
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[i:j])
+		k := j
+		for k < len(s) && textClass[s[k]] == 1 {
+			k++
+		}
+		if k > j && (k-j != 1 || s[j] != ' ' || k == len(s)) {
+			folded = true // not one space between two words
+		}
+		if k < len(s) {
+			b.WriteByte(' ')
+		}
+		i = k
+	}
+	if !folded {
+		return s, true
+	}
+	return b.String(), true
+}
+
+// collapse folds runs of white space into one space, and trims it from
+// both ends: strings.Fields, joined by spaces.
+func collapse(s string) string {
+	t, _ := collapseText(s)
+	return t
 }
 
 func isASCII(s string) bool {

@@ -297,3 +297,47 @@ func TestTermSet(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCollapse holds collapse's fast reading of ASCII text to
+// strings.Fields, joined by spaces, which it stands for, and to its own
+// report of what is ASCII.
+func FuzzCollapse(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "a ", " a ", "a  b", "a b ", "a b\n", "a\nb", "a \t\r\n\v\fb ", "ab cd", "é  a", "a\u00a0b", "a\u0085 b", "\xff a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Join(strings.Fields(s), " ")
+		got, ascii := collapseText(s)
+		if got != want {
+			t.Errorf("collapseText(%q) = %q, want %q", s, got, want)
+		}
+		if ascii != isASCII(s) {
+			t.Errorf("collapseText(%q) says ASCII %v", s, ascii)
+		}
+	})
+}
+
+// FuzzASCIITerms holds the one-pass reading of ASCII text (terms with
+// their hashes) to the reading of any text, term for term.
+func FuzzASCIITerms(f *testing.F) {
+	for _, s := range []string{"", "a", "ab", "Check-in & BREATHING 42", "x1 y22 z", strings.Repeat("long", 30) + " w"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isASCII(s) {
+			return
+		}
+		var want []string
+		eachUnicodeTerm(s, func(b []byte) { want = append(want, string(b)) })
+		var got []string
+		eachASCIITerm(s, func(b []byte, h uint32) {
+			if h != fnv(b) {
+				t.Errorf("%q: hash %x, want %x", b, h, fnv(b))
+			}
+			got = append(got, string(b))
+		})
+		if !slices.Equal(got, want) {
+			t.Errorf("eachASCIITerm(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
