@@ -9,10 +9,10 @@ import (
 	"path"
 	"strings"
 
-	"github.com/tdewolff/parse/v2"
 	phtml "github.com/tdewolff/parse/v2/html"
 
 	"haven/generator/diag"
+	"haven/generator/htmllex"
 	"haven/generator/markdown"
 	"haven/generator/programme"
 	"haven/generator/work"
@@ -457,7 +457,7 @@ func rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr fun
 // scratch holds the buffers of work whose result is copied out, kept for
 // the next article (Renderer.scratch).
 type scratch struct {
-	in  []byte       // the lexer's copy of its input
+	lex htmllex.Lexer
 	out bytes.Buffer // the rewritten HTML, and then the article
 }
 
@@ -465,14 +465,10 @@ type scratch struct {
 func (sc *scratch) rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr func(name, val string) (string, bool)) error {
 	b := &sc.out
 	b.Reset()
-	// The lexer writes into what it reads (names in lower case, a NUL
-	// after the end): it reads a copy, so that the bytes, which other
-	// goroutines may be writing out, are never changed.
-	if cap(sc.in) < len(body)+1 {
-		sc.in = make([]byte, 0, len(body)+1)
-	}
-	input := append(sc.in[:0], body...)
-	lex := phtml.NewLexer(parse.NewInputBytes(input))
+	// The lexer never changes what it reads: the bytes may be being
+	// written out by another goroutine meanwhile.
+	lex := &sc.lex
+	lex.Reset(body)
 	for {
 		tt, data := lex.Next()
 		switch tt {

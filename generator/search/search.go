@@ -20,13 +20,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/tdewolff/parse/v2"
 	phtml "github.com/tdewolff/parse/v2/html"
 	"golang.org/x/text/unicode/norm"
 
+	"haven/generator/htmllex"
 	"haven/generator/work"
 )
 
@@ -485,6 +486,9 @@ func (w *jsonWriter) str(s string) {
 	w.b = append(w.b, '"')
 }
 
+// lexers keeps split's lexers, each with room for a page's tokens.
+var lexers sync.Pool
+
 // split cuts a page body into sections at its h2 and h3 headings that have
 // ids. Text before the first heading has an empty anchor. The time shown
 // beside activity headings and callout labels are left out. With both, it
@@ -499,12 +503,14 @@ func split(body []byte, both bool) (fac, part []*section) {
 		pcur = &section{level: 1}
 		part = []*section{pcur}
 	}
-	// The lexer writes into what it reads (names in lower case, a NUL
-	// after the end): it reads a copy, so that the bytes, which other
-	// goroutines may be writing out, are never changed.
-	input := make([]byte, len(body), len(body)+1)
-	copy(input, body)
-	lex := phtml.NewLexer(parse.NewInputBytes(input))
+	// The lexer never changes what it reads: the bytes may be being
+	// written out by another goroutine meanwhile.
+	lex, _ := lexers.Get().(*htmllex.Lexer)
+	if lex == nil {
+		lex = new(htmllex.Lexer)
+	}
+	defer lexers.Put(lex)
+	lex.Reset(body)
 	var inHeading bool
 	skipDepth := 0 // >0 while inside an element whose text is left out
 	var tag string
