@@ -9,6 +9,7 @@
 package htmllex
 
 import (
+	"bytes"
 	"io"
 
 	"github.com/tdewolff/parse/v2"
@@ -109,10 +110,16 @@ func (l *Lexer) Err() error {
 	return io.EOF
 }
 
-// rawTags are the elements whose content html.Lexer reads as one text
-// (or as one token of markup): never in a plain document.
-var rawTags = map[string]bool{"textarea": true, "title": true, "style": true, "xmp": true, "iframe": true,
-	"script": true, "plaintext": true, "svg": true, "math": true, "xml": true}
+// rawTag reports whether html.Lexer reads the content of the element
+// named as one text (or as one token of markup): never in a plain
+// document.
+func rawTag(name []byte) bool {
+	switch string(name) {
+	case "textarea", "title", "style", "xmp", "iframe", "script", "plaintext", "svg", "math", "xml":
+		return true
+	}
+	return false
+}
 
 func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 
@@ -129,12 +136,12 @@ func lexPlain(doc []byte, toks []token) ([]token, bool) {
 		c := doc[i]
 		if c != '<' {
 			// Text, to the next tag.
-			j := i
-			for j < n && doc[j] != '<' {
-				if doc[j] == 0 {
-					return toks, false
-				}
-				j++
+			j := n
+			if k := bytes.IndexByte(doc[i:], '<'); k >= 0 {
+				j = i + k
+			}
+			if bytes.IndexByte(doc[i:j], 0) >= 0 {
+				return toks, false
 			}
 			toks = append(toks, token{tt: html.TextToken, start: int32(i), end: int32(j), ts: int32(i), te: int32(j)})
 			i = j
@@ -164,7 +171,7 @@ func lexPlain(doc []byte, toks []token) ([]token, bool) {
 		for j < n && isNameByte(doc[j]) {
 			j++
 		}
-		if j >= n || rawTags[string(doc[i+1:j])] {
+		if j >= n || rawTag(doc[i+1:j]) {
 			return toks, false
 		}
 		toks = append(toks, token{tt: html.StartTagToken, start: int32(i), end: int32(j), ts: int32(i + 1), te: int32(j)})

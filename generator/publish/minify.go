@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -22,6 +23,8 @@ import (
 // build and safe for concurrent use.
 type Minifier struct {
 	m *minify.M
+	// plain keeps *plainMinifier buffers (see plain.go).
+	plain sync.Pool
 }
 
 var mediaTypes = map[string]string{
@@ -129,6 +132,17 @@ func (mf *Minifier) Minify(name string, data []byte) ([]byte, error) {
 	mt, ok := mediaTypes[strings.ToLower(path.Ext(name))]
 	if !ok {
 		return data, nil
+	}
+	if mt == "text/html" {
+		pm, _ := mf.plain.Get().(*plainMinifier)
+		if pm == nil {
+			pm = new(plainMinifier)
+		}
+		out, ok := pm.minify(data, make([]byte, 0, len(data)))
+		mf.plain.Put(pm)
+		if ok {
+			return out, nil
+		}
 	}
 	// The minifiers may change their input in place (and they read one
 	// byte past its end), so they get a copy with room for that byte,

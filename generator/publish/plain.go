@@ -1,0 +1,304 @@
+package publish
+
+import (
+	"bytes"
+
+	mhtml "github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/parse/v2"
+	phtml "github.com/tdewolff/parse/v2/html"
+
+	"haven/generator/htmllex"
+)
+
+// A page's Markdown is most of what a build minifies, and its HTML is of a
+// plain form (see htmllex) made of a few elements and attributes. Such
+// HTML is minified here, in one pass over its tokens, into the bytes the
+// HTML minifier gives (with the options NewMinifier sets), without its
+// general machinery; HTML of any other form is left to it. FuzzPlainMinify
+// holds the two to the same bytes.
+
+// element is what the HTML minifier knows of an element, as far as plain
+// HTML needs.
+type element uint8
+
+const (
+	block    element = 1 << iota // white space beside it goes
+	object                       // white space after it stays
+	phrasing                     // a space between it and its end tag stays
+)
+
+// elements are the elements plain HTML may hold; any other leaves the
+// page to the HTML minifier.
+var elements = map[string]element{
+	"p": block, "h1": block, "h2": block, "h3": block, "h4": block, "h5": block, "h6": block,
+	"ul": block, "ol": block, "li": block, "dl": block, "dt": block, "dd": block,
+	"blockquote": block, "pre": block, "hr": block, "br": block, "div": block, "section": block,
+	"table": block, "thead": block, "tbody": block, "tfoot": block, "tr": block, "th": block, "td": block, "caption": block,
+	"header": block, "footer": block, "nav": block, "article": block, "aside": block, "main": block,
+	"figure": block, "figcaption": block, "details": block, "summary": block,
+	"em": phrasing, "strong": phrasing, "code": phrasing, "span": phrasing, "sup": phrasing, "sub": phrasing,
+	"kbd": phrasing, "mark": phrasing, "small": phrasing, "abbr": phrasing, "cite": phrasing,
+	"i": phrasing, "b": phrasing, "u": phrasing, "s": phrasing,
+	"a": 0, "del": 0, "ins": 0, "label": 0,
+	"img": object, "input": object, "button": object, "q": object,
+}
+
+// attribute is what the HTML minifier does with an attribute's value.
+type attribute uint8
+
+const (
+	trim      attribute = 1 << iota // white space folded and trimmed
+	url                             // white space trimmed, the scheme in lower case
+	boolean                         // written without its value
+	dropEmpty                       // left out when empty
+	dropOne                         // left out when "1"
+)
+
+// attributes are the attributes plain HTML may hold, besides aria-* and
+// data-* ones (neither trimmed nor dropped); any other leaves the page to
+// the HTML minifier.
+var attributes = map[string]attribute{
+	"id": dropEmpty, "class": trim | dropEmpty, "name": dropEmpty, "dir": trim | dropEmpty,
+	"href": url, "src": url, "cite": url,
+	"alt": 0, "title": 0, "role": 0, "align": 0, "valign": 0, "headers": trim,
+	"tabindex": trim, "start": trim, "type": trim, "for": trim, "lang": trim, "scope": trim, "rel": trim, "target": trim,
+	"width": trim, "height": trim, "datetime": trim, "hidden": trim,
+	"colspan": trim | dropOne, "rowspan": trim | dropOne,
+	"checked": boolean, "disabled": boolean, "reversed": boolean, "open": boolean,
+}
+
+func attributeOf(name []byte) (attribute, bool) {
+	if a, ok := attributes[string(name)]; ok {
+		return a, true
+	}
+	return 0, bytes.HasPrefix(name, []byte("aria-")) || bytes.HasPrefix(name, []byte("data-"))
+}
+
+// plainToken is a token of plain HTML.
+type plainToken struct {
+	tt         phtml.TokenType
+	data, name []byte // name: of an element or attribute
+	val        []byte // an attribute's value, quotes included, or nil
+	el         element
+}
+
+// plainMinifier holds one minifying's buffers, for the next.
+type plainMinifier struct {
+	lex     htmllex.Lexer
+	toks    []plainToken
+	scratch []byte
+	quoted  []byte
+}
+
+// minify appends doc, minified, to out, and reports whether doc is plain
+// HTML of the elements and attributes above (out is then as it was).
+func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
+	pm.lex.Reset(doc)
+	if !pm.lex.Plain() {
+		return out, false
+	}
+	toks := pm.toks[:0]
+	defer func() { pm.toks = toks[:0] }()
+	for {
+		tt, data := pm.lex.Next()
+		if tt == phtml.ErrorToken {
+			break
+		}
+		t := plainToken{tt: tt, data: data}
+		switch tt {
+		case phtml.StartTagToken, phtml.EndTagToken:
+			el, ok := elements[string(pm.lex.Text())]
+			if !ok {
+				return out, false
+			}
+			t.name, t.el = pm.lex.Text(), el
+		case phtml.AttributeToken:
+			t.name, t.val = pm.lex.Text(), pm.lex.AttrVal()
+		}
+		toks = append(toks, t)
+	}
+	start := len(out)
+	omitSpace := true // the next text's leading white space goes
+	inPre := false
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.tt {
+		case phtml.TextToken:
+			if inPre {
+				out = append(out, t.data...)
+				continue
+			}
+			d := t.data
+			if !foldless(d) {
+				pm.scratch = append(pm.scratch[:0], d...)
+				d = parse.ReplaceMultipleWhitespaceAndEntities(pm.scratch, mhtml.EntitiesMap, mhtml.TextRevEntitiesMap)
+			}
+			if omitSpace && len(d) > 0 && parse.IsWhitespace(d[0]) {
+				d = d[1:]
+			}
+			omitSpace = false
+			if len(d) == 0 {
+				omitSpace = true
+			} else if parse.IsWhitespace(d[len(d)-1]) {
+				omitSpace = true
+				d, omitSpace = trimBeforeBlock(d, toks[i+1:])
+			}
+			out = append(out, d...)
+		case phtml.EndTagToken:
+			if bytes.Equal(t.name, []byte("pre")) {
+				inPre = false
+			}
+			switch {
+			case t.el&object != 0:
+				omitSpace = false
+			case t.el&block != 0:
+				omitSpace = true
+			}
+			out = append(out, t.data...)
+		case phtml.StartTagToken:
+			if bytes.Equal(t.name, []byte("pre")) {
+				inPre = true
+			}
+			switch {
+			case t.el&object != 0:
+				omitSpace = false
+			case t.el&block != 0:
+				omitSpace = true
+			}
+			out = append(out, t.data...)
+			// Its attributes, to the token that closes the tag.
+			var name []byte // a's name=, which the minifier may drop
+			hasID := false
+			for i+1 < len(toks) && toks[i+1].tt == phtml.AttributeToken {
+				i++
+				a := toks[i]
+				kind, ok := attributeOf(a.name)
+				if !ok {
+					return out[:start], false
+				}
+				switch string(a.name) {
+				case "name":
+					name = a.val
+				case "type":
+					// The minifier drops a default type, and writes
+					// a link's as a media type.
+					v := bytes.Trim(a.val, "\" ")
+					if string(t.name) == "a" || string(t.name) == "input" && parse.EqualFold(v, []byte("text")) ||
+						string(t.name) == "button" && parse.EqualFold(v, []byte("submit")) || bytes.IndexByte(v, '&') >= 0 {
+						return out[:start], false
+					}
+				}
+				hasID = hasID || string(a.name) == "id"
+				var ok2 bool
+				if out, ok2 = pm.attribute(out, a, kind); !ok2 {
+					return out[:start], false
+				}
+			}
+			if name != nil && hasID && string(t.name) == "a" {
+				return out[:start], false // the minifier drops a name equal to the id
+			}
+			if i+1 < len(toks) && (toks[i+1].tt == phtml.StartTagCloseToken || toks[i+1].tt == phtml.StartTagVoidToken) {
+				i++
+			}
+			out = append(out, '>')
+			// A space between a phrasing element and its end tag stays.
+			if t.el == phrasing && i+1 < len(toks) && toks[i+1].tt == phtml.EndTagToken && bytes.Equal(toks[i+1].name, t.name) {
+				omitSpace = false
+			}
+		default:
+			return out[:start], false
+		}
+	}
+	return out, true
+}
+
+// foldless reports whether text is as parse.ReplaceMultipleWhitespaceAndEntities
+// leaves it: no entity, and no white space but single spaces and line
+// breaks.
+func foldless(text []byte) bool {
+	// Without a branch a byte: a space or line break (1) after another
+	// (1), or any of the others (3), leaves a mark in bad.
+	var prev, bad byte
+	for _, c := range text {
+		k := foldClass[c]
+		bad |= k & (prev | 2)
+		prev = k
+	}
+	return bad == 0
+}
+
+// foldClass sorts bytes for foldless: 1 for a space or line break, 3 for
+// what is always rewritten (an entity's &, other white space), 0 for the
+// rest.
+var foldClass = [256]byte{' ': 1, '\n': 1, '&': 3, '\t': 3, '\r': 3, '\f': 3}
+
+// trimBeforeBlock drops the white space that ends text d when the tokens
+// after it (next) reach a block element's tag, or the end, before any more
+// text or an inline start tag; it gives d, and whether the next text's
+// leading white space goes.
+func trimBeforeBlock(d []byte, next []plainToken) ([]byte, bool) {
+	for i := 0; ; i++ {
+		if i > 100 { // the minifier looks no further
+			return d, false
+		}
+		if i >= len(next) {
+			return d[:len(d)-1], false
+		}
+		switch n := next[i]; n.tt {
+		case phtml.TextToken:
+			if !parse.IsAllWhitespace(n.data) {
+				return d, true
+			}
+		case phtml.StartTagToken, phtml.EndTagToken:
+			if n.el&block != 0 {
+				return d[:len(d)-1], false
+			}
+			if n.tt == phtml.StartTagToken {
+				return d, true
+			}
+		}
+	}
+}
+
+// attribute appends attribute a, minified, to out; false for a value this
+// does not minify as the HTML minifier would.
+func (pm *plainMinifier) attribute(out []byte, a plainToken, kind attribute) ([]byte, bool) {
+	var val []byte
+	quote := byte(0)
+	if a.val != nil {
+		v := a.val
+		if len(v) >= 2 && v[0] == '"' {
+			quote, v = '"', v[1:len(v)-1]
+		}
+		pm.scratch = append(pm.scratch[:0], v...)
+		val = pm.scratch
+	}
+	if kind&trim != 0 {
+		val = parse.TrimWhitespace(parse.ReplaceMultipleWhitespaceAndEntities(val, mhtml.EntitiesMap, nil))
+	} else {
+		val = parse.ReplaceEntities(val, mhtml.EntitiesMap, nil)
+	}
+	switch {
+	case kind&dropEmpty != 0 && len(val) == 0, kind&dropOne != 0 && string(val) == "one":
+		return out, true
+	case kind&url != 0:
+		val = parse.TrimWhitespace(val)
+		if len(val) > 5 {
+			switch {
+			case parse.EqualFold(val[:4], []byte("http")) && val[4] == ':':
+				parse.ToLower(val[:4])
+			case parse.EqualFold(val[:4], []byte("http")) && (val[4] == 's' || val[4] == 'S') && val[5] == ':':
+				parse.ToLower(val[:5])
+			case parse.EqualFold(val[:5], []byte("data:")):
+				return out, false // left to the minifier, which rewrites these
+			}
+		}
+	}
+	out = append(out, ' ')
+	out = append(out, a.name...)
+	if len(val) > 0 && kind&boolean == 0 {
+		out = append(out, '=')
+		out = append(out, phtml.EscapeAttrVal(&pm.quoted, val, quote, true)...)
+	}
+	return out, true
+}
