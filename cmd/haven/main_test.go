@@ -10,11 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -40,9 +42,24 @@ func TestTuneCollector(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	debug.SetGCPercent(100)
 	tuneCollector(func(string) string { return "" })
-	if now := debug.SetGCPercent(100); now != gcPercent {
-		t.Errorf("without GOGC: the collector runs at %d, want %d", now, gcPercent)
+	if now := debug.SetGCPercent(-1); now != firstPercent {
+		t.Errorf("without GOGC: before the first collection the collector runs at %d, want %d", now, firstPercent)
 	}
+	debug.SetGCPercent(firstPercent)
+	// After a collection, once its cleanups have run.
+	now := 0
+	for range 100 {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+		if now = debug.SetGCPercent(-1); now == gcPercent {
+			break
+		}
+		debug.SetGCPercent(now)
+	}
+	if now != gcPercent {
+		t.Errorf("without GOGC: after the first collection the collector runs at %d, want %d", now, gcPercent)
+	}
+	debug.SetGCPercent(100)
 	env := func(k string) string {
 		if k == "GOGC" {
 			return "300"
