@@ -218,6 +218,24 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 			eds = append(eds, partEd)
 		}
 	}
+	var mf *publish.Minifier
+	var minifyTemplate func(string, []byte) ([]byte, error)
+	if opts.Minify {
+		mf = publish.NewMinifier()
+		minifyTemplate = mf.Template
+	}
+	// The theme is loaded while the pages are parsed and modelled: it
+	// needs nothing of them, and parsing leaves a core idle at times.
+	// The theme step waits for it.
+	var th0 *theme.Theme
+	var themeErr error
+	var themeDiags diag.List
+	themeDone := make(chan struct{})
+	go func() {
+		defer close(themeDone)
+		th0, themeErr = theme.Load(themeFS, proj.Layouts, proj.Static, render.Funcs(words), minifyTemplate, &themeDiags)
+	}()
+
 	var parsed []programme.Parsed
 	var assets []programme.Asset
 	step("parse", func() {
@@ -237,6 +255,11 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 				return
 			}
 			parsed[i] = parsePage(md, pages[i], &pdiags[i], opts)
+			if c != nil {
+				// The cache's key for the page's rendering.
+				sum := sha256.Sum256(pages[i].Data)
+				parsed[i].Hash = hex.EncodeToString(sum[:])
+			}
 		})
 		for i := range pdiags {
 			diags.Merge(&pdiags[i])
@@ -248,15 +271,11 @@ func build(ctx context.Context, opts Options, c *cache) (*Result, error) {
 	step("model", func() { prog = programme.Build(cfg, parsed, assets, proj.Skipped, &diags) })
 	res.SourcePages = len(prog.Pages)
 
-	var mf *publish.Minifier
-	var minifyTemplate func(string, []byte) ([]byte, error)
-	if opts.Minify {
-		mf = publish.NewMinifier()
-		minifyTemplate = mf.Template
-	}
 	var th *theme.Theme
 	step("theme", func() {
-		th, err = theme.Load(themeFS, proj.Layouts, proj.Static, render.Funcs(words), minifyTemplate, &diags)
+		<-themeDone
+		th, err = th0, themeErr
+		diags.Merge(&themeDiags)
 	})
 	if err != nil {
 		return nil, err
@@ -808,8 +827,7 @@ func parsePage(md *markdown.Markdown, f source.File, diags *diag.List, opts Opti
 }
 
 func parseText(md *markdown.Markdown, f source.File, file string, diags *diag.List) programme.Parsed {
-	sum := sha256.Sum256(f.Data)
-	p := programme.Parsed{Source: f.Path, Meta: &meta.Page{}, Memo: &programme.Memo{}, Hash: hex.EncodeToString(sum[:])}
+	p := programme.Parsed{Source: f.Path, Meta: &meta.Page{}, Memo: &programme.Memo{}}
 	empty := func() programme.Parsed {
 		p.Lines = diag.NewLines(file, nil)
 		p.Doc = md.Parse(nil, p.Lines.Pos, &diag.List{})

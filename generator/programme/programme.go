@@ -81,7 +81,8 @@ type Page struct {
 	Agreement agreement.Result
 	// BodyOffset is where the Markdown body starts in the file's text.
 	BodyOffset int
-	// Hash identifies the source text (a hex digest).
+	// Hash identifies the source text (a hex digest), for a build that
+	// keeps its renderings for the next (haven watch); "" otherwise.
 	Hash  string
 	memo  *Memo
 	order sortKey
@@ -120,7 +121,8 @@ type Parsed struct {
 	// Memo keeps what the model works out once per parsed page; parse
 	// stages set it to a new Memo.
 	Memo *Memo
-	// Hash identifies the source text (a hex digest).
+	// Hash identifies the source text (a hex digest), for a build that
+	// keeps its renderings for the next (haven watch); "" otherwise.
 	Hash  string
 	Meta  *meta.Page
 	Doc   *markdown.Doc
