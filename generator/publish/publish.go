@@ -304,7 +304,17 @@ func (st *Stage) Add(files []File) error {
 // Put writes one file into the staging folder as soon as it is made. It is
 // safe for concurrent use, with itself and with Add.
 func (st *Stage) Put(rel string, data []byte) error {
-	return st.put(rel, func(dir *os.Root, name string) error { return dir.WriteFile(name, data, 0o644) })
+	return st.put(rel, func(dir *os.Root, name string) error {
+		f, err := dir.OpenFile(name, createFlags, 0o644)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
 }
 
 // PutWith writes one file into the staging folder with write, for a file
@@ -312,7 +322,7 @@ func (st *Stage) Put(rel string, data []byte) error {
 // concurrent use, as Put is.
 func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
 	return st.put(rel, func(dir *os.Root, name string) error {
-		f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		f, err := dir.OpenFile(name, createFlags, 0o644)
 		if err != nil {
 			return err
 		}

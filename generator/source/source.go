@@ -301,13 +301,7 @@ func mebibytes(n int64) string {
 }
 
 func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, error) {
-	// Look before opening: opening a pipe would wait for a writer forever.
-	if fi, err := root.Stat(name); err != nil {
-		return nil, nil, err
-	} else if !fi.Mode().IsRegular() {
-		return nil, nil, errNotRegular
-	}
-	f, err := root.Open(name)
+	f, err := root.OpenFile(name, openFlags, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -317,7 +311,7 @@ func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, err
 		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, errors.New("not a regular file")
+		return nil, nil, errNotRegular
 	}
 	if fi.Size() > limit {
 		return nil, nil, fmt.Errorf("%w: %s, the limit is %d MiB", errTooLarge, mebibytes(fi.Size()), limit>>20)
