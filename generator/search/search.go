@@ -165,15 +165,14 @@ func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Ana
 			eachTerm(p.Title, func(t []byte) { ts.add(t, WeightTitle) })
 		}
 		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
-		text, ascii := collapseText(raws[i].text)
-		if ascii {
-			eachASCIITerm(text, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) })
-		} else {
-			eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
-		}
+		raw := raws[i].text
 		var q jsonWriter
-		q.b = make([]byte, 0, len(text)+len(text)/16+2)
-		q.str(text)
+		q.b = make([]byte, 0, len(raw)+len(raw)/16+2)
+		if !scanASCII(raw, &q, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) }) {
+			text := collapse(raw)
+			eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
+			q.str(text)
+		}
 		a.sections = append(a.sections, analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level,
 			quoted: string(q.b), terms: ts.String()})
 	}
@@ -741,6 +740,101 @@ func eachASCIITerm(text string, f func(t []byte, h uint32)) {
 			f(cur, h)
 		}
 	}
+}
+
+// scanASCII reads a section's text, if it is all ASCII, in one pass: it
+// writes the text to q as a JSON string (jsonWriter.str), its white space
+// folded as collapse folds it, and gives term each term with its hash, as
+// eachASCIITerm does. Text of other characters it leaves to them: false.
+func scanASCII(s string, q *jsonWriter, term func(t []byte, h uint32)) bool {
+	if !isASCII(s) {
+		return false
+	}
+	var scratch [64]byte
+	cur, h := scratch[:0], uint32(fnvBasis)
+	b := append(q.b, '"')
+	wrote := false // some text is written: a space may follow
+	space := false // white space waits to be written as one space
+	run := -1      // where the bytes to copy as they are start, if any
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if l := termBytes[c]; l != 0 {
+			cur = append(cur, l)
+			h = (h ^ uint32(l)) * fnvPrime
+		} else if len(cur) > 0 {
+			if len(cur) >= 2 {
+				term(cur, h)
+			}
+			cur, h = cur[:0], fnvBasis
+		}
+		k := jsonClass[c]
+		if k == jsonPlain || k == jsonSpace && c == ' ' && run >= 0 && i+1 < len(s) && jsonClass[s[i+1]] != jsonSpace {
+			// Copied as it is (a single space between two words too).
+			if run < 0 {
+				if space && wrote {
+					b = append(b, ' ')
+				}
+				space, run = false, i
+			}
+			continue
+		}
+		if run >= 0 {
+			b, wrote, run = append(b, s[run:i]...), true, -1
+		}
+		if k == jsonSpace {
+			space = true
+			continue
+		}
+		if space && wrote {
+			b = append(b, ' ')
+		}
+		space, wrote = false, true
+		b = appendEscaped(b, c)
+	}
+	if run >= 0 {
+		b = append(b, s[run:]...)
+	}
+	if len(cur) >= 2 {
+		term(cur, h)
+	}
+	q.b = append(b, '"')
+	return true
+}
+
+// jsonClass sorts ASCII for scanASCII: bytes written as they are, the
+// white space collapse folds, and bytes a JSON string escapes.
+var jsonClass = func() (t [128]byte) {
+	for c := range t {
+		switch {
+		case spaceByte(byte(c)):
+			t[c] = jsonSpace
+		case c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
+			t[c] = jsonEscape
+		}
+	}
+	return t
+}()
+
+const (
+	jsonPlain = iota
+	jsonSpace
+	jsonEscape
+)
+
+func spaceByte(c byte) bool { return textClass[c] == 1 }
+
+// appendEscaped appends c, an ASCII byte a JSON string escapes, as
+// jsonWriter.str writes it.
+func appendEscaped(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }
 
 // textClass sorts bytes for collapseText: ASCII that is not white space

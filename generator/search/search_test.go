@@ -341,3 +341,39 @@ func FuzzASCIITerms(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScanASCII holds the one-pass reading of a section's text to what it
+// stands for: collapse, then the terms of the folded text with their
+// hashes, and the folded text written as a JSON string.
+func FuzzScanASCII(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a ", "a  b", "a\nb\tc", "Tom & \"Jo\" <b>", "x\\y", "a\x01b", "  lead", "trail  ", "a b c", "é a", "a \x7f b", "A-b_C 42"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var q jsonWriter
+		var got []string
+		ok := scanASCII(s, &q, func(b []byte, h uint32) {
+			if h != fnv(b) {
+				t.Errorf("%q: hash %x, want %x", b, h, fnv(b))
+			}
+			got = append(got, string(b))
+		})
+		if ok != isASCII(s) {
+			t.Fatalf("scanASCII(%q) took it: %v", s, ok)
+		}
+		if !ok {
+			if q.b != nil {
+				t.Errorf("scanASCII(%q) refused it, but wrote %q", s, q.b)
+			}
+			return
+		}
+		text := collapse(s)
+		var want []string
+		eachTerm(text, func(b []byte) { want = append(want, string(b)) })
+		var wq jsonWriter
+		wq.str(text)
+		if !slices.Equal(got, want) || string(q.b) != string(wq.b) {
+			t.Errorf("scanASCII(%q) = %s, %q; want %s, %q", s, q.b, got, wq.b, want)
+		}
+	})
+}
