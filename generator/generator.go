@@ -538,7 +538,7 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 				files = append(files, publish.File{Path: r.Pack})
 				return
 			}
-			zipped, err := packEdition(packName, files, r.PackHome, b.mf)
+			zipped, err := packEdition(packName, files, r.PackHome)
 			if err != nil {
 				diags.Errorf(diag.Position{File: ed.Name + "/" + r.Pack}, "cannot make the offline pack: %v", err)
 				return
@@ -687,14 +687,11 @@ func (s *sink) report(diags *diag.List) {
 	s.warns = nil
 }
 
-// finishPack completes the pack with home (minified) as its home page:
-// the one without the link to the pack, which it cannot contain. Its
-// errors are the content's or the theme's, not the disk's.
+// finishPack completes the pack with home (minified as the site's pages
+// are, by the renderer) as its home page: the one without the link to the
+// pack, which it cannot contain. Its errors are the content's or the
+// theme's, not the disk's.
 func (s *sink) finishPack(home []byte) error {
-	home, err := packHome(home, s.mf)
-	if err != nil {
-		return err
-	}
 	if home == nil {
 		home = s.home // written as it is: there is no other
 	}
@@ -757,11 +754,7 @@ func packName(title, edition string) string {
 
 // packEdition zips an edition's files, with the home page as the pack
 // holds it.
-func packEdition(name string, files []publish.File, home []byte, mf *publish.Minifier) ([]byte, error) {
-	home, err := packHome(home, mf)
-	if err != nil {
-		return nil, err
-	}
+func packEdition(name string, files []publish.File, home []byte) ([]byte, error) {
 	pf := make([]pack.File, 0, len(files))
 	for _, f := range files {
 		data := f.Data
@@ -771,15 +764,6 @@ func packEdition(name string, files []publish.File, home []byte, mf *publish.Min
 		pf = append(pf, pack.File{Path: f.Path, Data: data})
 	}
 	return pack.Zip(name, pf)
-}
-
-// packHome is the home page as the pack holds it (rendered without the
-// link to the pack), minified when the build minifies.
-func packHome(home []byte, mf *publish.Minifier) ([]byte, error) {
-	if mf == nil || home == nil {
-		return home, nil
-	}
-	return mf.Minify("index.html", home)
 }
 
 // PageBudget is the time one page may take to parse. Every input haven has

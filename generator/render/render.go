@@ -184,7 +184,8 @@ type Renderer struct {
 
 	// Pack is the file name of the edition's offline pack, offered on the
 	// home page; "" for none. PackHome receives the home page as the pack
-	// holds it: without the link to the pack, which it cannot contain.
+	// holds it: without the link to the pack, which it cannot contain, and
+	// minified as the site's pages are.
 	Pack     string
 	PackHome []byte
 
@@ -519,6 +520,11 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		if err != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
 			return res
+		}
+		if whole { // minified as the page is
+			if m, err := r.Minify(p.URL, packHome); err == nil {
+				packHome = m
+			}
 		}
 		res.packHome = packHome
 		d.PackURL = r.Pack
