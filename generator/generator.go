@@ -489,25 +489,25 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 			}
 		}
 	}
+	// The search index is made as soon as the pages are, while the print
+	// pages are: the print pages' end (the programme's, written whole by
+	// one goroutine) leaves a core idle. The search step waits for it.
+	var index []render.Output
+	searchBytes := 0
+	searched := make(chan struct{})
+	r.PagesDone = func(analyses []*search.Analysis) {
+		go func() {
+			defer close(searched)
+			index, searchBytes = searchIndex(analyses, sk)
+		}()
+	}
 	var outputs []render.Output
 	b.step("render "+ed.Name, func() { outputs = r.Site(diags) })
 	er := EditionResult{Name: ed.Name, Pages: len(view.Pages)}
 	b.step("search "+ed.Name, func() {
-		index, _ := search.Assemble(r.Search)
-		r.Search = nil
-		files := make([]render.Output, len(index))
-		for i, f := range index {
-			// Compact JSON already: minifying it would only cost time.
-			files[i] = render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true}
-			er.SearchBytes += len(f.Data)
-		}
-		if sk != nil {
-			work.Each(len(files), func(i int) {
-				sk.put(files[i])
-				files[i].Data = nil
-			})
-		}
-		outputs = append(outputs, files...)
+		<-searched
+		er.SearchBytes = searchBytes
+		outputs = append(outputs, index...)
 	})
 	var files []publish.File
 	b.step("minify "+ed.Name, func() { files = collect("", outputs, b.mf, diags) })
@@ -558,6 +558,27 @@ func (b *editionBuild) edition(prog *programme.Programme, ed render.Edition) ([]
 		return files, er, sk.err
 	}
 	return files, er, nil
+}
+
+// searchIndex makes an edition's search index from its pages' analyses,
+// and gives its files to sk, when there is one (their bytes are then
+// sk's); it returns the files and their size.
+func searchIndex(analyses []*search.Analysis, sk *sink) ([]render.Output, int) {
+	index, _ := search.Assemble(analyses)
+	files := make([]render.Output, len(index))
+	size := 0
+	for i, f := range index {
+		// Compact JSON already: minifying it would only cost time.
+		files[i] = render.Output{Path: f.Path, Data: f.Data, Source: "search index", Minified: true}
+		size += len(f.Data)
+	}
+	if sk != nil {
+		work.Each(len(files), func(i int) {
+			sk.put(files[i])
+			files[i].Data = nil
+		})
+	}
+	return files, size
 }
 
 // packHold is how many compressed bytes of a pack wait for it in memory

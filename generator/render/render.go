@@ -178,9 +178,11 @@ type Renderer struct {
 	// for tests that hold the one to the other.
 	HTMLTemplate bool
 
-	// Search collects, as pages are rendered, what each brings to the
-	// search index.
-	Search []*search.Analysis
+	// PagesDone, when set, is called by Site once every page is rendered,
+	// with what each brings to the search index, in reading order; Site
+	// goes on with the print pages meanwhile, so it must not wait for
+	// work of its own.
+	PagesDone func([]*search.Analysis)
 
 	// Pack is the file name of the edition's offline pack, offered on the
 	// home page; "" for none. PackHome receives the home page as the pack
@@ -285,6 +287,7 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	fresh := make([]bool, len(results))
 	articles := make([][]byte, len(results))
 	var rendered atomic.Int64
+	var analyses []*search.Analysis
 	work.Each(len(results), func(i int) {
 		if r.Progress != nil {
 			defer func() { r.Progress(int(rendered.Add(1)), len(results)) }()
@@ -335,11 +338,14 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 			continue
 		}
 		out = append(out, res.out)
-		r.Search = append(r.Search, res.search)
+		analyses = append(analyses, res.search)
 		r.articles[p] = articles[i]
 		if res.packHome != nil {
 			r.PackHome = res.packHome
 		}
+	}
+	if r.PagesDone != nil {
+		r.PagesDone(analyses)
 	}
 	for _, s := range r.Prog.Sections {
 		if !s.IsRoot() && s.Index == nil {
