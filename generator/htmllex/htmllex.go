@@ -3,7 +3,7 @@
 // read the HTML of haven's own Markdown again (the search index, the print
 // pages). HTML in the plain form that goldmark writes (lower-case names,
 // double-quoted attributes with one space before each, no comments, no
-// raw-text elements) it reads itself, several times faster than that
+// raw-text elements, no NUL bytes) it reads itself, several times faster than that
 // lexer and without copying or changing it; anything else goes to that
 // lexer, on a copy.
 package htmllex
@@ -32,7 +32,7 @@ type Lexer struct {
 
 // token is a token of a plain document, as offsets into it: its bytes
 // [start, end), its text (a name) [ts, te), and an attribute's value
-// [vs, ve), quotes included (vs == ve for none).
+// [vs, ve), quotes included, if it has one.
 type token struct {
 	tt                 html.TokenType
 	start, end, ts, te int32
@@ -42,10 +42,7 @@ type token struct {
 
 // Reset starts reading doc.
 func (l *Lexer) Reset(doc []byte) {
-	l.doc, l.at, l.slow = doc, 0, nil
-	l.text, l.val = nil, nil
-	var ok bool
-	if l.toks, ok = lexPlain(doc, l.toks[:0]); ok {
+	if l.ResetPlain(doc) {
 		return
 	}
 	// The lexer writes into what it reads (names in lower case, a NUL
@@ -55,6 +52,27 @@ func (l *Lexer) Reset(doc []byte) {
 	}
 	l.copy = append(l.copy[:0], doc...)
 	l.slow = html.NewLexer(parse.NewInputBytes(l.copy))
+}
+
+// ResetPlain starts reading doc, and reports whether it is plain; a
+// document that is not is not read at all (Next gives html.ErrorToken),
+// for a caller with no use for the other lexer.
+func (l *Lexer) ResetPlain(doc []byte) bool {
+	l.doc, l.at, l.slow = doc, 0, nil
+	l.text, l.val = nil, nil
+	var ok bool
+	if l.toks, ok = lexPlain(doc, l.toks[:0]); !ok {
+		l.toks = l.toks[:0]
+	}
+	return ok
+}
+
+// Forget lets go of the document read last (a Lexer kept for reuse would
+// otherwise hold it), keeping its buffers.
+func (l *Lexer) Forget() {
+	l.doc, l.slow, l.text, l.val = nil, nil, nil, nil
+	l.toks = l.toks[:0]
+	l.copy = l.copy[:0]
 }
 
 // Plain reports whether the document being read is read without the
@@ -101,8 +119,8 @@ func (l *Lexer) AttrVal() []byte {
 	return l.val
 }
 
-// Err returns io.EOF once the document is read, or what the other lexer
-// met.
+// Err returns, once Next has given html.ErrorToken, io.EOF for a
+// document read to its end, or what the other lexer met.
 func (l *Lexer) Err() error {
 	if l.slow != nil {
 		return l.slow.Err()

@@ -138,7 +138,7 @@ func (mf *Minifier) Minify(name string, data []byte) ([]byte, error) {
 		if pm == nil {
 			pm = new(plainMinifier)
 		}
-		out, ok := pm.minify(data, make([]byte, 0, len(data)))
+		out, ok := pm.minify(data)
 		mf.plain.Put(pm)
 		if ok {
 			return out, nil

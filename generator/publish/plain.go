@@ -22,49 +22,51 @@ import (
 type element uint8
 
 const (
-	block    element = 1 << iota // white space beside it goes
-	object                       // white space after it stays
-	phrasing                     // a space between it and its end tag stays
+	elBlock    element = 1 << iota // white space beside it goes
+	elObject                       // white space after it stays
+	elPhrasing                     // a space between it and its end tag stays
 )
 
 // elements are the elements plain HTML may hold; any other leaves the
 // page to the HTML minifier.
 var elements = map[string]element{
-	"p": block, "h1": block, "h2": block, "h3": block, "h4": block, "h5": block, "h6": block,
-	"ul": block, "ol": block, "li": block, "dl": block, "dt": block, "dd": block,
-	"blockquote": block, "pre": block, "hr": block, "br": block, "div": block, "section": block,
-	"table": block, "thead": block, "tbody": block, "tfoot": block, "tr": block, "th": block, "td": block, "caption": block,
-	"header": block, "footer": block, "nav": block, "article": block, "aside": block, "main": block,
-	"figure": block, "figcaption": block, "details": block, "summary": block,
-	"em": phrasing, "strong": phrasing, "code": phrasing, "span": phrasing, "sup": phrasing, "sub": phrasing,
-	"kbd": phrasing, "mark": phrasing, "small": phrasing, "abbr": phrasing, "cite": phrasing,
-	"i": phrasing, "b": phrasing, "u": phrasing, "s": phrasing,
+	"p": elBlock, "h1": elBlock, "h2": elBlock, "h3": elBlock, "h4": elBlock, "h5": elBlock, "h6": elBlock,
+	"ul": elBlock, "ol": elBlock, "li": elBlock, "dl": elBlock, "dt": elBlock, "dd": elBlock,
+	"blockquote": elBlock, "pre": elBlock, "hr": elBlock, "br": elBlock, "div": elBlock, "section": elBlock,
+	"table": elBlock, "thead": elBlock, "tbody": elBlock, "tfoot": elBlock, "tr": elBlock, "th": elBlock, "td": elBlock, "caption": elBlock,
+	"header": elBlock, "footer": elBlock, "nav": elBlock, "article": elBlock, "aside": elBlock, "main": elBlock,
+	"figure": elBlock, "figcaption": elBlock, "details": elBlock, "summary": elBlock,
+	"em": elPhrasing, "strong": elPhrasing, "code": elPhrasing, "span": elPhrasing, "sup": elPhrasing, "sub": elPhrasing,
+	"kbd": elPhrasing, "mark": elPhrasing, "small": elPhrasing, "abbr": elPhrasing, "cite": elPhrasing,
+	"i": elPhrasing, "b": elPhrasing, "u": elPhrasing, "s": elPhrasing,
 	"a": 0, "del": 0, "ins": 0, "label": 0,
-	"img": object, "input": object, "button": object, "q": object,
+	"img": elObject, "input": elObject, "button": elObject, "q": elObject,
 }
 
 // attribute is what the HTML minifier does with an attribute's value.
 type attribute uint8
 
 const (
-	trim      attribute = 1 << iota // white space folded and trimmed
-	url                             // white space trimmed, the scheme in lower case
-	boolean                         // written without its value
-	dropEmpty                       // left out when empty
-	dropOne                         // left out when "1"
+	attrTrim      attribute = 1 << iota // white space folded and trimmed
+	attrURL                             // white space trimmed, the scheme in lower case
+	attrBoolean                         // written without its value
+	attrDropEmpty                       // left out when empty
+	// attrDropOne: left out when "one", the minifier's own rule (meant,
+	// it seems, for "1", which it keeps).
+	attrDropOne
 )
 
 // attributes are the attributes plain HTML may hold, besides aria-* and
 // data-* ones (neither trimmed nor dropped); any other leaves the page to
 // the HTML minifier.
 var attributes = map[string]attribute{
-	"id": dropEmpty, "class": trim | dropEmpty, "name": dropEmpty, "dir": trim | dropEmpty,
-	"href": url, "src": url, "cite": url,
-	"alt": 0, "title": 0, "role": 0, "align": 0, "valign": 0, "headers": trim,
-	"tabindex": trim, "start": trim, "type": trim, "for": trim, "lang": trim, "scope": trim, "rel": trim, "target": trim,
-	"width": trim, "height": trim, "datetime": trim, "hidden": trim,
-	"colspan": trim | dropOne, "rowspan": trim | dropOne,
-	"checked": boolean, "disabled": boolean, "reversed": boolean, "open": boolean,
+	"id": attrDropEmpty, "class": attrTrim | attrDropEmpty, "name": attrDropEmpty, "dir": attrTrim | attrDropEmpty,
+	"href": attrURL, "src": attrURL, "cite": attrURL,
+	"alt": 0, "title": 0, "role": 0, "align": 0, "valign": 0, "headers": attrTrim,
+	"tabindex": attrTrim, "start": attrTrim, "type": attrTrim, "for": attrTrim, "lang": attrTrim, "scope": attrTrim, "rel": attrTrim, "target": attrTrim,
+	"width": attrTrim, "height": attrTrim, "datetime": attrTrim, "hidden": attrTrim,
+	"colspan": attrTrim | attrDropOne, "rowspan": attrTrim | attrDropOne,
+	"checked": attrBoolean, "disabled": attrBoolean, "reversed": attrBoolean, "open": attrBoolean,
 }
 
 func attributeOf(name []byte) (attribute, bool) {
@@ -90,15 +92,18 @@ type plainMinifier struct {
 	quoted  []byte
 }
 
-// minify appends doc, minified, to out, and reports whether doc is plain
-// HTML of the elements and attributes above (out is then as it was).
-func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
-	pm.lex.Reset(doc)
-	if !pm.lex.Plain() {
-		return out, false
+// minify returns doc minified, and true; or false when doc is not plain
+// HTML of the elements and attributes above.
+func (pm *plainMinifier) minify(doc []byte) ([]byte, bool) {
+	defer pm.lex.Forget()
+	if !pm.lex.ResetPlain(doc) {
+		return nil, false
 	}
 	toks := pm.toks[:0]
-	defer func() { pm.toks = toks[:0] }()
+	defer func() {
+		clear(toks) // no hold on doc
+		pm.toks = toks[:0]
+	}()
 	for {
 		tt, data := pm.lex.Next()
 		if tt == phtml.ErrorToken {
@@ -109,7 +114,7 @@ func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
 		case phtml.StartTagToken, phtml.EndTagToken:
 			el, ok := elements[string(pm.lex.Text())]
 			if !ok {
-				return out, false
+				return nil, false
 			}
 			t.name, t.el = pm.lex.Text(), el
 		case phtml.AttributeToken:
@@ -117,7 +122,7 @@ func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
 		}
 		toks = append(toks, t)
 	}
-	start := len(out)
+	out := make([]byte, 0, len(doc))
 	omitSpace := true // the next text's leading white space goes
 	inPre := false
 	for i := 0; i < len(toks); i++ {
@@ -136,11 +141,8 @@ func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
 			if omitSpace && len(d) > 0 && parse.IsWhitespace(d[0]) {
 				d = d[1:]
 			}
-			omitSpace = false
-			if len(d) == 0 {
-				omitSpace = true
-			} else if parse.IsWhitespace(d[len(d)-1]) {
-				omitSpace = true
+			omitSpace = len(d) == 0
+			if len(d) > 0 && parse.IsWhitespace(d[len(d)-1]) {
 				d, omitSpace = trimBeforeBlock(d, toks[i+1:])
 			}
 			out = append(out, d...)
@@ -149,9 +151,9 @@ func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
 				inPre = false
 			}
 			switch {
-			case t.el&object != 0:
+			case t.el&elObject != 0:
 				omitSpace = false
-			case t.el&block != 0:
+			case t.el&elBlock != 0:
 				omitSpace = true
 			}
 			out = append(out, t.data...)
@@ -160,9 +162,9 @@ func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
 				inPre = true
 			}
 			switch {
-			case t.el&object != 0:
+			case t.el&elObject != 0:
 				omitSpace = false
-			case t.el&block != 0:
+			case t.el&elBlock != 0:
 				omitSpace = true
 			}
 			out = append(out, t.data...)
@@ -174,39 +176,29 @@ func (pm *plainMinifier) minify(doc, out []byte) ([]byte, bool) {
 				a := toks[i]
 				kind, ok := attributeOf(a.name)
 				if !ok {
-					return out[:start], false
+					return nil, false
 				}
-				switch string(a.name) {
-				case "name":
+				if string(a.name) == "name" {
 					name = a.val
-				case "type":
-					// The minifier drops a default type, and writes
-					// a link's as a media type.
-					v := bytes.Trim(a.val, "\" ")
-					if string(t.name) == "a" || string(t.name) == "input" && parse.EqualFold(v, []byte("text")) ||
-						string(t.name) == "button" && parse.EqualFold(v, []byte("submit")) || bytes.IndexByte(v, '&') >= 0 {
-						return out[:start], false
-					}
 				}
 				hasID = hasID || string(a.name) == "id"
-				var ok2 bool
-				if out, ok2 = pm.attribute(out, a, kind); !ok2 {
-					return out[:start], false
+				if out, ok = pm.writeAttribute(out, t.name, a, kind); !ok {
+					return nil, false
 				}
 			}
 			if name != nil && hasID && string(t.name) == "a" {
-				return out[:start], false // the minifier drops a name equal to the id
+				return nil, false // the minifier drops a name equal to the id
 			}
 			if i+1 < len(toks) && (toks[i+1].tt == phtml.StartTagCloseToken || toks[i+1].tt == phtml.StartTagVoidToken) {
 				i++
 			}
 			out = append(out, '>')
 			// A space between a phrasing element and its end tag stays.
-			if t.el == phrasing && i+1 < len(toks) && toks[i+1].tt == phtml.EndTagToken && bytes.Equal(toks[i+1].name, t.name) {
+			if t.el == elPhrasing && i+1 < len(toks) && toks[i+1].tt == phtml.EndTagToken && bytes.Equal(toks[i+1].name, t.name) {
 				omitSpace = false
 			}
 		default:
-			return out[:start], false
+			return nil, false
 		}
 	}
 	return out, true
@@ -250,7 +242,7 @@ func trimBeforeBlock(d []byte, next []plainToken) ([]byte, bool) {
 				return d, true
 			}
 		case phtml.StartTagToken, phtml.EndTagToken:
-			if n.el&block != 0 {
+			if n.el&elBlock != 0 {
 				return d[:len(d)-1], false
 			}
 			if n.tt == phtml.StartTagToken {
@@ -260,9 +252,9 @@ func trimBeforeBlock(d []byte, next []plainToken) ([]byte, bool) {
 	}
 }
 
-// attribute appends attribute a, minified, to out; false for a value this
-// does not minify as the HTML minifier would.
-func (pm *plainMinifier) attribute(out []byte, a plainToken, kind attribute) ([]byte, bool) {
+// writeAttribute appends attribute a of element el, minified, to out;
+// false for a value this does not minify as the HTML minifier would.
+func (pm *plainMinifier) writeAttribute(out, el []byte, a plainToken, kind attribute) ([]byte, bool) {
 	var val []byte
 	quote := byte(0)
 	if a.val != nil {
@@ -273,15 +265,21 @@ func (pm *plainMinifier) attribute(out []byte, a plainToken, kind attribute) ([]
 		pm.scratch = append(pm.scratch[:0], v...)
 		val = pm.scratch
 	}
-	if kind&trim != 0 {
+	if kind&attrTrim != 0 {
 		val = parse.TrimWhitespace(parse.ReplaceMultipleWhitespaceAndEntities(val, mhtml.EntitiesMap, nil))
 	} else {
 		val = parse.ReplaceEntities(val, mhtml.EntitiesMap, nil)
 	}
 	switch {
-	case kind&dropEmpty != 0 && len(val) == 0, kind&dropOne != 0 && string(val) == "one":
+	case kind&attrDropEmpty != 0 && len(val) == 0, kind&attrDropOne != 0 && string(val) == "one":
 		return out, true
-	case kind&url != 0:
+	case string(a.name) == "type" && (string(el) == "a" ||
+		string(el) == "input" && parse.EqualFold(val, []byte("text")) ||
+		string(el) == "button" && parse.EqualFold(val, []byte("submit"))):
+		// The minifier drops a default type (its value folded and
+		// trimmed, as val is), and writes a link's as a media type.
+		return out, false
+	case kind&attrURL != 0:
 		val = parse.TrimWhitespace(val)
 		if len(val) > 5 {
 			switch {
@@ -296,7 +294,7 @@ func (pm *plainMinifier) attribute(out []byte, a plainToken, kind attribute) ([]
 	}
 	out = append(out, ' ')
 	out = append(out, a.name...)
-	if len(val) > 0 && kind&boolean == 0 {
+	if len(val) > 0 && kind&attrBoolean == 0 {
 		out = append(out, '=')
 		out = append(out, phtml.EscapeAttrVal(&pm.quoted, val, quote, true)...)
 	}

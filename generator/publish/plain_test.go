@@ -25,12 +25,12 @@ func checkPlain(t *testing.T, mf *Minifier, doc []byte) bool {
 	t.Helper()
 	orig := bytes.Clone(doc)
 	var pm plainMinifier
-	got, ok := pm.minify(doc, []byte("kept:"))
+	got, ok := pm.minify(doc)
 	if !bytes.Equal(doc, orig) {
 		t.Fatalf("%q was changed to %q", orig, doc)
 	}
 	if !ok {
-		if string(got) != "kept:" {
+		if got != nil {
 			t.Errorf("%q: refused, but wrote %q", doc, got)
 		}
 		return false
@@ -42,8 +42,8 @@ func checkPlain(t *testing.T, mf *Minifier, doc []byte) bool {
 		t.Errorf("%q: minified as %q, where the HTML minifier fails: %v", doc, got, err)
 		return true
 	}
-	if string(got) != "kept:"+string(want) {
-		t.Errorf("%q:\nminified as %q\nthe HTML minifier gives %q", doc, got[5:], want)
+	if string(got) != string(want) {
+		t.Errorf("%q:\nminified as %q\nthe HTML minifier gives %q", doc, got, want)
 	}
 	return true
 }
@@ -57,7 +57,7 @@ func FuzzPlainMinify(f *testing.F) {
 		"<pre><code>  a\n\n b  </code></pre>\n<p>x</p>", `<a href=" HTTPS://Example.org/A ">x</a>`, `<a href="http:x">x</a>`,
 		`<a href="data:text/plain,x">x</a>`, `<img src="a.png" alt="Tom &amp; &quot;Jo&quot;">`, `<p class=" a  b " id="">x</p>`,
 		`<td colspan="1" rowspan="2" align="left">x</td>`, `<input type="checkbox" checked="" disabled="">`,
-		`<input type="text">`, `<a id="x" name="x">y</a>`, `<p title="it's &quot;q&quot;">x</p>`, "<p>a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;</p>",
+		`<input type="text">`, `<input type="text\n">`, `<button type="\tsubmit">x</button>`, `<br />`, `<a id="x" name="x">y</a>`, `<p title="it's &quot;q&quot;">x</p>`, "<p>a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;</p>",
 		"<p>&ldquo;q&rdquo; &lsquo;s&rsquo; &ndash; &mdash; &hellip;</p>", "<p>\t a \n\n b \r\n</p>", "<h2 id=\"x\">T</h2>",
 		"<div class=\"callout\" role=\"note\">\n<p class=\"callout-label\"><span>F</span></p>\n<p>t</p>\n</div>\n",
 		"<ul>\n<li>a</li>\n<li><input checked=\"\" disabled=\"\" type=\"checkbox\"> b</li>\n</ul>\n", "<sup id=\"fnref:1\"><a href=\"#fn:1\" class=\"footnote-ref\" role=\"doc-noteref\">1</a></sup>",
@@ -142,23 +142,30 @@ func TestPlainMinifyTakesPages(t *testing.T) {
 
 // TestPlainMinifyRandom: plain HTML made at random of the elements and
 // attributes the plain minifier knows (and a few it does not), with text
-// of spaces, line breaks and entities between them, comes out as the HTML
-// minifier writes it: the rules for white space beside tags are where
-// the two could part.
+// and values of spaces, line breaks, other white space and entities,
+// some documents longer than the minifier looks ahead, comes out as the
+// HTML minifier writes it. (A default type written with a tab, which the
+// minifier drops, was found in review: the values hold such now.)
 func TestPlainMinifyRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	names := slices.Sorted(maps.Keys(elements))
 	names = append(names, "video", "option", "colgroup")
 	attrs := slices.Sorted(maps.Keys(attributes))
 	attrs = append(attrs, "aria-label", "data-x", "style", "value")
-	texts := []string{"a", " ", "\n", "  ", " b ", "c\nd", "&amp;", "&quot;", "&rsquo;", "&lt;x&gt;", "\t", "é", "&nbsp;", "e  f"}
-	values := []string{"", "x", " x ", "1", "one", "a b", "&amp;", "'", "HTTP://X.org", "https://x.org/ ", "text", "data:x,y", "#a"}
+	texts := []string{"a", " ", "\n", "  ", " b ", "c\nd", "&amp;", "&quot;", "&rsquo;", "&lt;x&gt;", "\t", "é", "&nbsp;", "e  f",
+		"\r", "\f", "&#60;", "&#32;", "g\r\nh"}
+	values := []string{"", "x", " x ", "1", "one", "a b", "&amp;", "'", "HTTP://X.org", "https://x.org/ ", "text", "data:x,y", "#a",
+		"submit", "text\n", "\ttext", "submit\r", "text\f", "&#9;text", "a&#10;b", "&#32;one", " \n ", "Submit"}
 	mf := NewMinifier()
 	took := 0
 	for range 20000 {
 		var b strings.Builder
 		var open []string
-		for range 1 + rng.IntN(12) {
+		pieces := 1 + rng.IntN(12)
+		if rng.IntN(50) == 0 {
+			pieces = 100 + rng.IntN(150) // past the minifier's look-ahead
+		}
+		for range pieces {
 			switch rng.IntN(4) {
 			case 0, 1:
 				b.WriteString(texts[rng.IntN(len(texts))])
@@ -171,7 +178,11 @@ func TestPlainMinifyRandom(t *testing.T) {
 						b.WriteString(`="` + values[rng.IntN(len(values))] + `"`)
 					}
 				}
-				b.WriteString(">")
+				if rng.IntN(8) == 0 {
+					b.WriteString(" />")
+				} else {
+					b.WriteString(">")
+				}
 				open = append(open, name)
 			case 3:
 				if len(open) > 0 {

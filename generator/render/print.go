@@ -469,6 +469,7 @@ func (sc *scratch) rewriteHTML(body []byte, demote bool, pick func(name []byte) 
 	// written out by another goroutine meanwhile.
 	lex := &sc.lex
 	lex.Reset(body)
+	defer lex.Forget()
 	for {
 		tt, data := lex.Next()
 		switch tt {

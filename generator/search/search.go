@@ -508,7 +508,10 @@ func split(body []byte, both bool) (fac, part []*section) {
 	if lex == nil {
 		lex = new(htmllex.Lexer)
 	}
-	defer lexers.Put(lex)
+	defer func() {
+		lex.Forget()
+		lexers.Put(lex)
+	}()
 	lex.Reset(body)
 	var inHeading bool
 	skipDepth := 0 // >0 while inside an element whose text is left out
