@@ -710,8 +710,8 @@ func (s *sink) report(diags *diag.List) {
 
 // finishPack completes the pack with home (minified as the site's pages
 // are, by the renderer) as its home page: the one without the link to the
-// pack, which it cannot contain. Its errors are the content's or the
-// theme's, not the disk's.
+// pack, which it cannot contain. Its errors are two files at one path,
+// or the disk's under the pack's scratch file (packErr).
 func (s *sink) finishPack(home []byte) error {
 	if home == nil {
 		home = s.home // written as it is: there is no other

@@ -68,9 +68,9 @@ func tuneCollector(getenv func(string) string) {
 	runtime.AddCleanup(&sentinel{}, func(int) { debug.SetGCPercent(gcPercent) }, 0)
 }
 
-// sentinel is what tuneCollector watches for the first collection: an
-// object of its own size class (with a pointer, so not batched with other
-// small objects, whose cleanups may never run).
+// sentinel is what tuneCollector watches for the first collection: 32
+// bytes, so that it has an allocation of its own (objects under 16 bytes
+// without pointers share one, and their cleanups may never run).
 type sentinel struct {
 	_ *int
 	_ [24]byte

@@ -318,8 +318,8 @@ func (st *Stage) Put(rel string, data []byte) error {
 }
 
 // PutWith writes one file into the staging folder with write, for a file
-// too large to hold whole; write's writer is buffered. It is safe for
-// concurrent use, as Put is.
+// too large to hold whole; write's writer is buffered, and serves other
+// files once write returns. It is safe for concurrent use, as Put is.
 func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
 	return st.put(rel, func(dir *os.Root, name string) error {
 		f, err := dir.OpenFile(name, createFlags, 0o644)

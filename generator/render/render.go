@@ -460,7 +460,11 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	}
 	res.body = body.html
 	whole := r.Minify != nil && !body.minified
-	sp := search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body}
+	sc, _ := r.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	sp := search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body, Lexer: &sc.lex}
 	switch {
 	case body.search != nil: // made with the body, by the facilitator's renderer
 		res.search = body.search
@@ -478,6 +482,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	default:
 		res.search = search.Analyze(sp)
 	}
+	r.scratch.Put(sc)
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary

@@ -20,7 +20,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,6 +56,9 @@ type Page struct {
 	Summary string
 	// Body is the page's rendered Markdown, as this edition shows it.
 	Body []byte
+	// Lexer, when set, reads Body: one the caller keeps for the next
+	// page, with room for a page's tokens.
+	Lexer *htmllex.Lexer
 }
 
 // File is a file of the index, relative to the edition root.
@@ -105,7 +107,7 @@ type raw struct{ text, heading string }
 
 // Analyze splits a page into sections and weighs their terms.
 func Analyze(p Page) *Analysis {
-	secs, _ := split(p.Body, false)
+	secs, _ := split(p.Lexer, p.Body, false)
 	a, _ := analyze(p, secs, nil, nil)
 	return a
 }
@@ -117,7 +119,7 @@ func Analyze(p Page) *Analysis {
 // page; its sections without a facilitator callout are the facilitator's,
 // shared.
 func AnalyzeEditions(p Page) (facilitator, participant *Analysis) {
-	fac, part := split(p.Body, true)
+	fac, part := split(p.Lexer, p.Body, true)
 	facilitator, raws := analyze(p, fac, nil, nil)
 	participant, _ = analyze(p, part, facilitator, raws)
 	return facilitator, participant
@@ -485,16 +487,13 @@ func (w *jsonWriter) str(s string) {
 	w.b = append(w.b, '"')
 }
 
-// lexers keeps split's lexers, each with room for a page's tokens.
-var lexers sync.Pool
-
 // split cuts a page body into sections at its h2 and h3 headings that have
 // ids. Text before the first heading has an empty anchor. The time shown
 // beside activity headings and callout labels are left out. With both, it
 // also returns the sections of the page as the participant edition shows
 // it: without the elements of class "callout-facilitator" (text, headings
-// and all).
-func split(body []byte, both bool) (fac, part []*section) {
+// and all). It reads with lex, or a lexer of its own when lex is nil.
+func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 	cur := &section{level: 1}
 	fac = []*section{cur}
 	var pcur *section // the participant's, with both
@@ -504,14 +503,10 @@ func split(body []byte, both bool) (fac, part []*section) {
 	}
 	// The lexer never changes what it reads: the bytes may be being
 	// written out by another goroutine meanwhile.
-	lex, _ := lexers.Get().(*htmllex.Lexer)
 	if lex == nil {
 		lex = new(htmllex.Lexer)
 	}
-	defer func() {
-		lex.Forget()
-		lexers.Put(lex)
-	}()
+	defer lex.Forget()
 	lex.Reset(body)
 	var inHeading bool
 	skipDepth := 0 // >0 while inside an element whose text is left out

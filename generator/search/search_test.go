@@ -37,7 +37,7 @@ func TestSplit(t *testing.T) {
 <div class="callout callout-say" role="note"><p class="callout-label"><span class="callout-kind">Say</span></p><p>Hello &amp; welcome.</p></div>
 <h3 id="sub">Sub part</h3><p>Deeper.</p>
 <h4 id="small">Small</h4><p>Still in sub.</p>`
-	secs, _ := split([]byte(body), false)
+	secs, _ := split(nil, []byte(body), false)
 	var got []string
 	for _, s := range secs {
 		got = append(got, s.anchor+"|"+collapse(s.heading)+"|"+collapse(s.text.String()))

@@ -98,7 +98,16 @@ func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
 
 	p := &Project{}
 	for _, name := range configNames {
-		data, _, err := readFile(root, name, MaxMarkdownSize)
+		// Looked at before it is opened: a config file is named, not
+		// found by the walk, which refuses what is not a regular file.
+		var data []byte
+		fi, err := root.Stat(name)
+		if err == nil && !fi.Mode().IsRegular() {
+			err = errNotRegular
+		}
+		if err == nil {
+			data, _, err = readFile(root, name, MaxMarkdownSize)
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
