@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,15 +145,7 @@ func TestTemplateErrorAtLineAsWritten(t *testing.T) {
 		"layouts/page.html": "{{define \"main\"}}\n<article>\n  <h1>{{.Title}}</h1>\n" +
 			"  <p>{{index .Title 99}}</p>\n</article>\n{{end}}\n",
 	}
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: filepath.Join(dir, "public"), Minify: true})
 	if err != nil {
 		t.Fatal(err)

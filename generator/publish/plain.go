@@ -146,9 +146,9 @@ func (pm *plainMinifier) minify(doc []byte) ([]byte, bool) {
 				d, omitSpace = trimBeforeBlock(d, toks[i+1:])
 			}
 			out = append(out, d...)
-		case phtml.EndTagToken:
+		case phtml.StartTagToken, phtml.EndTagToken:
 			if bytes.Equal(t.name, []byte("pre")) {
-				inPre = false
+				inPre = t.tt == phtml.StartTagToken
 			}
 			switch {
 			case t.el&elObject != 0:
@@ -157,18 +157,10 @@ func (pm *plainMinifier) minify(doc []byte) ([]byte, bool) {
 				omitSpace = true
 			}
 			out = append(out, t.data...)
-		case phtml.StartTagToken:
-			if bytes.Equal(t.name, []byte("pre")) {
-				inPre = true
+			if t.tt == phtml.EndTagToken {
+				continue
 			}
-			switch {
-			case t.el&elObject != 0:
-				omitSpace = false
-			case t.el&elBlock != 0:
-				omitSpace = true
-			}
-			out = append(out, t.data...)
-			// Its attributes, to the token that closes the tag.
+			// A start tag's attributes, to the token that closes it.
 			var name []byte // a's name=, which the minifier may drop
 			hasID := false
 			for i+1 < len(toks) && toks[i+1].tt == phtml.AttributeToken {
