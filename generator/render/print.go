@@ -344,10 +344,7 @@ func (r *Renderer) cachedArticle(set printSet, p *programme.Page, build func() (
 // renderArticle does printArticle's work.
 func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, body []byte) ([]byte, error) {
 	anchor := set.anchors[p.URL]
-	sc, _ := r.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = new(scratch)
-	}
+	sc := pooled[scratch](&r.scratch)
 	defer r.scratch.Put(sc)
 	if err := set.rewrite(sc, p.URL, anchor, body); err != nil {
 		return nil, err

@@ -460,10 +460,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	}
 	res.body = body.html
 	whole := r.Minify != nil && !body.minified
-	sc, _ := r.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = new(scratch)
-	}
+	sc := pooled[scratch](&r.scratch)
 	sp := search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body, Lexer: &sc.lex}
 	switch {
 	case body.search != nil: // made with the body, by the facilitator's renderer
@@ -545,10 +542,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	if r.Emit != nil && r.Cache == nil {
 		// Made in a buffer the next page reuses, once Emit has taken
 		// this one (see Site).
-		buf, _ := r.pageBufs.Get().(*bytes.Buffer)
-		if buf == nil {
-			buf = new(bytes.Buffer)
-		}
+		buf := pooled[bytes.Buffer](&r.pageBufs)
 		buf.Reset()
 		if err = r.executeInto(buf, p.Kind, d); err == nil {
 			data, res.buf = buf.Bytes(), buf
@@ -581,15 +575,12 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 // whole).
 func (r *Renderer) body(p *programme.Page, participant bool) (renderedBody, error) {
 	minify := r.Minify != nil && r.Theme.Minified()
-	var b *bytes.Buffer
+	b := new(bytes.Buffer)
 	if minify {
 		// Minified into a copy: the buffer serves the next page.
-		b, _ = r.bodyBufs.Get().(*bytes.Buffer)
+		b = pooled[bytes.Buffer](&r.bodyBufs)
+		b.Reset()
 	}
-	if b == nil {
-		b = new(bytes.Buffer)
-	}
-	b.Reset()
 	b.Grow(len(p.Doc.Source) + len(p.Doc.Source)/2) // HTML runs a little longer than its Markdown
 	if err := r.MD.Render(b, p.Doc, participant); err != nil {
 		return renderedBody{}, err
@@ -603,6 +594,14 @@ func (r *Renderer) body(p *programme.Page, participant bool) (renderedBody, erro
 		}
 	}
 	return renderedBody{html: b.Bytes()}, nil
+}
+
+// pooled takes a *T from p, or a new one when p holds none.
+func pooled[T any](p *sync.Pool) *T {
+	if v, ok := p.Get().(*T); ok {
+		return v
+	}
+	return new(T)
 }
 
 // sameStart reports whether a and b start at the same byte in memory.

@@ -804,7 +804,7 @@ func scanASCII(s string, q *jsonWriter, term func(t []byte, h uint32)) bool {
 var jsonClass = func() (t [128]byte) {
 	for c := range t {
 		switch {
-		case spaceByte(byte(c)):
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
 			t[c] = jsonSpace
 		case c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
 			t[c] = jsonEscape
@@ -818,8 +818,6 @@ const (
 	jsonSpace
 	jsonEscape
 )
-
-func spaceByte(c byte) bool { return textClass[c] == 1 }
 
 // appendEscaped appends c, an ASCII byte a JSON string escapes, as
 // jsonWriter.str writes it.
@@ -835,64 +833,10 @@ func appendEscaped(b []byte, c byte) []byte {
 	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }
 
-// textClass sorts bytes for collapseText: ASCII that is not white space
-// (0), the white space it folds (1), and bytes of other characters (2).
-var textClass = func() (t [256]byte) {
-	for _, c := range " \t\n\r\v\f" {
-		t[c] = 1
-	}
-	for c := 0x80; c < 0x100; c++ {
-		t[c] = 2
-	}
-	return t
-}()
-
-// collapseText is collapse, and reports whether the text is all ASCII.
-// Text with nothing to fold comes back as it is.
-func collapseText(s string) (string, bool) {
-	var b strings.Builder
-	folded := false // some white space other than one space between words
-	i := 0
-	for i < len(s) && textClass[s[i]] == 1 {
-		i++
-	}
-	folded = i > 0
-	for i < len(s) {
-		j := i
-		for j < len(s) && textClass[s[j]] == 0 {
-			j++
-		}
-		if j < len(s) && textClass[s[j]] == 2 {
-			return strings.Join(strings.Fields(s), " "), false
-		}
-		if b.Cap() == 0 {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[i:j])
-		k := j
-		for k < len(s) && textClass[s[k]] == 1 {
-			k++
-		}
-		if k > j && (k-j != 1 || s[j] != ' ' || k == len(s)) {
-			folded = true // not one space between two words
-		}
-		if k < len(s) {
-			b.WriteByte(' ')
-		}
-		i = k
-	}
-	if !folded {
-		return s, true
-	}
-	return b.String(), true
-}
-
 // collapse folds runs of white space into one space, and trims it from
-// both ends: strings.Fields, joined by spaces.
-func collapse(s string) string {
-	t, _ := collapseText(s)
-	return t
-}
+// both ends: strings.Fields, joined by spaces. (Sections' text, where the
+// time goes, is folded by scanASCII.)
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -104,7 +104,7 @@ func TestBuildWeightsAndEscaping(t *testing.T) {
 }
 
 // FuzzJSONString checks the index's string writer against encoding/json
-// (which escapes <, > and & too), and collapse against strings.Fields.
+// (which escapes <, > and & too).
 func FuzzJSONString(f *testing.F) {
 	for _, s := range []string{"", "plain", "a \"quote\" and \\ back", "<script>&</script>", "tab\tnew\nline\x01", "é\u2028\u2029", "bad \xff byte", "  lead  and\n trail \t"} {
 		f.Add(s)
@@ -122,9 +122,6 @@ func FuzzJSONString(f *testing.F) {
 			if err := json.Unmarshal(w.b, &back); err != nil || back != string([]rune(s)) {
 				t.Errorf("str(%q) = %s, want %s", s, w.b, want)
 			}
-		}
-		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
-			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
@@ -296,25 +293,6 @@ func TestTermSet(t *testing.T) {
 			t.Errorf("%d terms: packed %q..., want %q...", n, got[:min(len(got), 40)], want[:min(len(want), 40)])
 		}
 	}
-}
-
-// FuzzCollapse holds collapse's fast reading of ASCII text to
-// strings.Fields, joined by spaces, which it stands for, and to its own
-// report of what is ASCII.
-func FuzzCollapse(f *testing.F) {
-	for _, s := range []string{"", " ", "a", "a ", " a ", "a  b", "a b ", "a b\n", "a\nb", "a \t\r\n\v\fb ", "ab cd", "é  a", "a\u00a0b", "a\u0085 b", "\xff a"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want := strings.Join(strings.Fields(s), " ")
-		got, ascii := collapseText(s)
-		if got != want {
-			t.Errorf("collapseText(%q) = %q, want %q", s, got, want)
-		}
-		if ascii != isASCII(s) {
-			t.Errorf("collapseText(%q) says ASCII %v", s, ascii)
-		}
-	})
 }
 
 // FuzzASCIITerms holds the one-pass reading of ASCII text (terms with
