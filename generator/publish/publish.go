@@ -304,15 +304,8 @@ func (st *Stage) Add(files []File) error {
 // Put writes one file into the staging folder as soon as it is made. It is
 // safe for concurrent use, with itself and with Add.
 func (st *Stage) Put(rel string, data []byte) error {
-	return st.put(rel, func(dir *os.Root, name string) error {
-		f, err := dir.OpenFile(name, createFlags, 0o644)
-		if err != nil {
-			return err
-		}
-		_, err = f.Write(data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+	return st.put(rel, func(f *os.File) error {
+		_, err := f.Write(data)
 		return err
 	})
 }
@@ -321,26 +314,19 @@ func (st *Stage) Put(rel string, data []byte) error {
 // too large to hold whole; write's writer is buffered, and serves other
 // files once write returns. It is safe for concurrent use, as Put is.
 func (st *Stage) PutWith(rel string, write func(io.Writer) error) error {
-	return st.put(rel, func(dir *os.Root, name string) error {
-		f, err := dir.OpenFile(name, createFlags, 0o644)
-		if err != nil {
-			return err
-		}
+	return st.put(rel, func(f *os.File) error {
 		bw, _ := st.writers.Get().(*bufio.Writer)
 		if bw == nil {
 			bw = bufio.NewWriterSize(f, 256<<10)
 		} else {
 			bw.Reset(f)
 		}
-		err = write(bw)
+		err := write(bw)
 		if err == nil {
 			err = bw.Flush()
 		}
 		bw.Reset(nil)
 		st.writers.Put(bw)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
 		return err
 	})
 }
@@ -365,9 +351,9 @@ func (st *Stage) Spool(name string) (f *os.File, done func() error, err error) {
 	}, nil
 }
 
-// put makes rel's folder, when no earlier put has, and writes rel with
-// write, given the folder and the file's name in it.
-func (st *Stage) put(rel string, write func(dir *os.Root, name string) error) error {
+// put makes rel's folder, when no earlier put has, creates rel, and writes
+// it with write.
+func (st *Stage) put(rel string, write func(f *os.File) error) error {
 	if err := stagePath(rel); err != nil {
 		return err
 	}
@@ -381,7 +367,14 @@ func (st *Stage) put(rel string, write func(dir *os.Root, name string) error) er
 			dir, name = open, path.Base(rel)
 		}
 	}
-	if err := write(dir, name); err != nil {
+	f, err := dir.OpenFile(name, createFlags, 0o644)
+	if err == nil {
+		err = write(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", rel, err)
 	}
 	st.mu.Lock()
