@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"haven/generator/diag"
 )
@@ -49,6 +51,41 @@ func TestManyFolders(t *testing.T) {
 	for i, f := range p.Content {
 		if want := fmt.Sprintf("page %d\n", i); string(f.Data) != want {
 			t.Errorf("%s: %q, want %q", f.Path, f.Data, want)
+		}
+	}
+}
+
+// TestReuseNeverOffersLinks: a linked file is always read again, never
+// taken from an earlier build (haven watch): the link's own size and time
+// say nothing of its target's, which may have changed. (A watch test
+// cannot tell: it happens that a link's size never matches its target's.)
+func TestReuseNeverOffersLinks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ContentDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ContentDir, "a.md"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.md", filepath.Join(dir, ContentDir, "b.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	var offered []string
+	opts := Options{Reuse: func(p string, size int64, mod time.Time) ([]byte, bool) {
+		offered = append(offered, p)
+		return []byte("kept\n"), true
+	}}
+	var diags diag.List
+	p, err := Load(dir, opts, &diags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(offered, []string{ContentDir + "/a.md"}) {
+		t.Errorf("offered for reuse: %q, want only content/a.md", offered)
+	}
+	for _, f := range p.Content {
+		if f.Path == "b.md" && string(f.Data) != "a\n" {
+			t.Errorf("the link was not read: %q", f.Data)
 		}
 	}
 }
