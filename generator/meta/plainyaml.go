@@ -252,16 +252,15 @@ func plainNumber(s string) int {
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
-	digits := i
 	switch {
 	case s[0] == '0' && len(s) > 1:
 		return notText // octal, hex, binary, or a time like 09:30
 	case i == len(s):
-		if digits > 18 {
+		if i > 18 {
 			return notText // too large for an int
 		}
 		return wholeNumber
-	case s[i] == '-' && digits != 4: // not the year of a date
+	case s[i] == '-' && i != 4: // not the year of a date
 		j := i + 1
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++

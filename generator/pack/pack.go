@@ -88,11 +88,7 @@ type Run struct {
 // (the parts are never joined in memory). Runs, in order and apart, name
 // runs of parts that other files hold too. It is safe for concurrent use.
 func (b *Builder) AddParts(path string, parts [][]byte, runs ...Run) error {
-	crc, size := uint32(0), 0
-	for _, p := range parts {
-		crc = crc32.Update(crc, crc32.IEEETable, p)
-		size += len(p)
-	}
+	crc, size := checksum(parts)
 	e := entry{path: path, crc: crc, size: size}
 	at := 0
 	for _, run := range runs {
@@ -149,11 +145,7 @@ func (b *Builder) stream(parts [][]byte, last bool) ([]span, error) {
 // (else their entries' checksums would not be their streams').
 func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
 	own := parts[run.From:run.To]
-	crc, size := uint32(0), 0
-	for _, p := range own {
-		crc = crc32.Update(crc, crc32.IEEETable, p)
-		size += len(p)
-	}
+	crc, size := checksum(own)
 	b.mu.Lock()
 	if b.runs == nil {
 		b.runs = map[string]*sharedRun{}
@@ -175,6 +167,15 @@ func (b *Builder) shared(run Run, parts [][]byte) ([]span, error) {
 	defer close(s.done)
 	s.spans, s.err = b.stream(own, false)
 	return s.spans, s.err
+}
+
+// checksum is the CRC-32 (a zip entry's) and size of parts, joined.
+func checksum(parts [][]byte) (crc uint32, size int) {
+	for _, p := range parts {
+		crc = crc32.Update(crc, crc32.IEEETable, p)
+		size += len(p)
+	}
+	return crc, size
 }
 
 var errUnfinished = errors.New("a run shared with another file was not compressed")

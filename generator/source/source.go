@@ -147,8 +147,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		return nil
 	}
 	var files []File
-	var reads []string         // files to read: paths below root
-	links := map[string]bool{} // those of reads that are symbolic links
+	var reads []toRead // files to read
 	fsys := root.FS()
 	err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
 		pos := diag.Position{File: p}
@@ -172,7 +171,8 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 			return nil
 		}
 		mode := d.Type()
-		if mode&fs.ModeSymlink != 0 {
+		link := mode&fs.ModeSymlink != 0
+		if link {
 			// Stat through the root follows the link only if it stays
 			// inside the project.
 			fi, err := root.Stat(p)
@@ -189,7 +189,6 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 				return nil
 			}
 			mode = fi.Mode().Type()
-			links[p] = true
 		}
 		if d.IsDir() {
 			return nil
@@ -202,7 +201,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		}
 		rel := strings.TrimPrefix(p, top+"/")
 		// A link's own size and time say nothing of its target's.
-		if opts.Reuse != nil && !links[p] {
+		if opts.Reuse != nil && !link {
 			if fi, err := d.Info(); err == nil {
 				if data, ok := opts.Reuse(p, fi.Size(), fi.ModTime()); ok {
 					files = append(files, File{Path: rel, Data: data, Size: fi.Size(), ModTime: fi.ModTime()})
@@ -210,7 +209,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 				}
 			}
 		}
-		reads = append(reads, p)
+		reads = append(reads, toRead{p, link})
 		return nil
 	})
 	if err != nil {
@@ -220,18 +219,18 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 	// at its folder: a file opened from the project's root is found
 	// folder by folder, at several system calls a folder. (A linked file
 	// is read from the project's root, which it may point anywhere in.)
-	dirs := folderRoots(root, reads, links)
+	dirs := folderRoots(root, reads)
 	defer dirs.close()
 	read := make([]File, len(reads))
 	errs := make([]error, len(reads))
 	work.Each(len(reads), func(i int) {
-		p := reads[i]
+		p := reads[i].path
 		limit := int64(MaxAssetSize)
 		if strings.EqualFold(path.Ext(p), ".md") {
 			limit = MaxMarkdownSize
 		}
 		r, name := root, p
-		if dir := dirs[path.Dir(p)]; dir != nil && !links[p] {
+		if dir := dirs[path.Dir(p)]; dir != nil && !reads[i].link {
 			r, name = dir, path.Base(p)
 		}
 		data, fi, err := readFile(r, name, limit)
@@ -250,7 +249,7 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 		if errors.Is(err, errTooLarge) {
 			hint = "split the page into smaller pages, or keep large files (videos, archives) outside the programme"
 		}
-		diags.Add(diag.Diagnostic{Pos: diag.Position{File: reads[i]}, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: hint})
+		diags.Add(diag.Diagnostic{Pos: diag.Position{File: reads[i].path}, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: hint})
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files
@@ -260,15 +259,22 @@ func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
 // project's root.
 type roots map[string]*os.Root
 
+// toRead is a file walk reads: its path below the project's root, and
+// whether it is a symbolic link.
+type toRead struct {
+	path string
+	link bool
+}
+
 // folderRoots opens a root at each folder of reads that holds a file other
 // than a link, the first maxFolderRoots of them. A folder without one (nil,
 // or absent) has its files read from the project's root, which reports
 // what is wrong with a folder that will not open.
-func folderRoots(root *os.Root, reads []string, links map[string]bool) roots {
+func folderRoots(root *os.Root, reads []toRead) roots {
 	dirs := roots{}
-	for _, p := range reads {
-		dir := path.Dir(p)
-		if _, ok := dirs[dir]; ok || links[p] {
+	for _, r := range reads {
+		dir := path.Dir(r.path)
+		if _, ok := dirs[dir]; ok || r.link {
 			continue
 		}
 		if len(dirs) == maxFolderRoots {

@@ -30,11 +30,11 @@ func TestManyFolders(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	var reads []string
+	var reads []toRead
 	for i := range n {
-		reads = append(reads, fmt.Sprintf("%s/f%03d/page.md", ContentDir, i))
+		reads = append(reads, toRead{path: fmt.Sprintf("%s/f%03d/page.md", ContentDir, i)})
 	}
-	dirs := folderRoots(root, reads, nil)
+	dirs := folderRoots(root, reads)
 	if len(dirs) != maxFolderRoots {
 		t.Errorf("%d folders held open, want %d", len(dirs), maxFolderRoots)
 	}
