@@ -43,6 +43,9 @@ type Options struct {
 	// names of tables and task boxes for screen readers...), by the
 	// theme's keys; nil gives English.
 	Words func(key string) string
+	// ungatedLinkify uses goldmark's Linkify as it is, without the gate
+	// (see linkify), for tests that compare the two.
+	ungatedLinkify bool
 }
 
 // word returns the interface word for key, in English without Words.
@@ -90,10 +93,14 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)
+	var autolinks goldmark.Extender = linkify{}
+	if opts.ungatedLinkify {
+		autolinks = extension.Linkify
+	}
 	md := goldmark.New(
 		goldmark.WithParser(p),
 		goldmark.WithExtensions(
-			extension.Linkify,
+			autolinks,
 			extension.Strikethrough,
 			extension.TaskList,
 			// Column alignment as align="..." rather than style="...",

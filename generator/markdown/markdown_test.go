@@ -236,3 +236,59 @@ func TestRenderIntoBufferAsIntoWriter(t *testing.T) {
 		}
 	}
 }
+
+// linkifySeeds are texts about where goldmark's linkify finds links, and
+// where it nearly does.
+var linkifySeeds = []string{
+	"See www.example.org today.\n",
+	"Write to help@example.org or call.\n",
+	"Go to https://example.org/a_(b)?c=d. Then ftp://x.y and http:/no.\n",
+	"A time 10:30, a ratio 1:2, an @ alone, www without a dot.\n",
+	"| a | b |\n|---|---|\n| www.x.org | c@d.ef |\n",
+	"Line one\nwww.two.org  \nthree@four.five\n",
+	"*www.a.org* _b@c.de_ ~https://f.g~ (www.h.org)\n",
+	"[www.in-label.org](x.md) and ![alt](y.png) www.after.org\n",
+	"- item www.x.org\n  - nested a@b.co\n\n> quote https://q.r\n",
+	"::: note\nwww.callout.org\n:::\n",
+	"Term\n: www.def.org\n\nx[^1]\n\n[^1]: a@b.cd\n",
+	"## Heading www.h.org {#id}\n",
+	"plain words only, no links here at all\n",
+}
+
+// renderHTML parses and renders src with md, as a page would be.
+func renderHTML(t testing.TB, md *Markdown, src string) string {
+	t.Helper()
+	lines := diag.NewLines("f.md", []byte(src))
+	var diags diag.List
+	doc := md.Parse([]byte(src), lines.Pos, &diags)
+	var out bytes.Buffer
+	if err := md.Render(&out, doc, false); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// TestLinkifyGateFindsLinks holds that the gate lets goldmark's linkify see
+// the blocks that have links: each seed with a link renders one.
+func TestLinkifyGateFindsLinks(t *testing.T) {
+	md := New(Options{})
+	for _, src := range linkifySeeds[:3] {
+		if html := renderHTML(t, md, src); !strings.Contains(html, "<a href=") {
+			t.Errorf("no link in %q: %s", src, html)
+		}
+	}
+}
+
+// FuzzLinkifyGate holds that the gated linkify makes what goldmark's
+// Linkify makes, byte for byte.
+func FuzzLinkifyGate(f *testing.F) {
+	for _, s := range linkifySeeds {
+		f.Add(s)
+	}
+	gated, plain := New(Options{}), New(Options{ungatedLinkify: true})
+	f.Fuzz(func(t *testing.T, in string) {
+		if got, want := renderHTML(t, gated, in), renderHTML(t, plain, in); got != want {
+			t.Fatalf("gated linkify differs for %q:\ngot  %s\nwant %s", in, got, want)
+		}
+	})
+}
