@@ -354,7 +354,6 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 			}
 		}
 	}
-	out = append(out, r.prints(diags)...)
 	var files []Output
 	for _, a := range r.Prog.Assets {
 		files = append(files, Output{Path: a.URL, Data: a.Data, Source: programme.ContentPrefix + a.Source, Pos: diag.Position{File: programme.ContentPrefix + a.Source}})
@@ -362,9 +361,18 @@ func (r *Renderer) Site(diags *diag.List) []Output {
 	for _, f := range r.Theme.Static {
 		files = append(files, Output{Path: f.Path, Data: f.Data, Source: f.Origin})
 	}
-	if r.Emit != nil { // several at once: each may need minifying
-		work.Each(len(files), func(i int) { files[i] = r.hand(files[i]) })
-	}
+	// The static files go to Emit while the print pages are made: the
+	// programme's print page, made last and by one goroutine, leaves a
+	// core to them.
+	emitted := make(chan struct{})
+	go func() {
+		defer close(emitted)
+		if r.Emit != nil { // several at once: each may need minifying
+			work.Each(len(files), func(i int) { files[i] = r.hand(files[i]) })
+		}
+	}()
+	out = append(out, r.prints(diags)...)
+	<-emitted
 	return append(out, files...)
 }
 
