@@ -8,6 +8,7 @@ import (
 	"haven/generator/markdown"
 	"haven/generator/markdown/agreement"
 	"haven/generator/meta"
+	"haven/generator/work"
 )
 
 // Activity is a timed part of a session: one of its level-2 headings.
@@ -39,26 +40,32 @@ func ClockAdd(start string, minutes int) string {
 
 // prepareSessions prepares every session: programme defaults, the agenda from its
 // activities, and the checks that the times add up and stay within the
-// programme's limits.
+// programme's limits. Pages are prepared in parallel: each touches only
+// its own page, and their problems join in page order.
 func prepareSessions(prog *Programme, diags *diag.List) {
-	cfg := prog.Config
-	for _, p := range prog.Pages {
-		markdown.ClearActivityTimes(p.Doc)
-		if p.Kind == meta.KindAgreement {
-			prepareAgreement(p, diags)
-		} else if pos, ok := p.Meta.Keys["signatures"]; ok {
-			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Warning,
-				Message: fmt.Sprintf("signatures is only used on group-agreement templates; this page is a %s", p.Kind),
-				Hint:    "remove it, or move the page into agreements/ (or give it type: agreement)"})
-		}
-		if p.Kind != meta.KindSession {
-			warnStrayDurations(p, diags)
-			continue
-		}
-		cfg.ApplyDefaults(p.Meta)
-		agenda(p, diags)
-		checkLimits(p, cfg, diags)
+	pageDiags := make([]diag.List, len(prog.Pages))
+	work.Each(len(prog.Pages), func(i int) { preparePage(prog.Pages[i], prog.Config, &pageDiags[i]) })
+	for i := range pageDiags {
+		diags.Merge(&pageDiags[i])
 	}
+}
+
+func preparePage(p *Page, cfg *meta.Config, diags *diag.List) {
+	markdown.ClearActivityTimes(p.Doc)
+	if p.Kind == meta.KindAgreement {
+		prepareAgreement(p, diags)
+	} else if pos, ok := p.Meta.Keys["signatures"]; ok {
+		diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Warning,
+			Message: fmt.Sprintf("signatures is only used on group-agreement templates; this page is a %s", p.Kind),
+			Hint:    "remove it, or move the page into agreements/ (or give it type: agreement)"})
+	}
+	if p.Kind != meta.KindSession {
+		warnStrayDurations(p, diags)
+		return
+	}
+	cfg.ApplyDefaults(p.Meta)
+	agenda(p, diags)
+	checkLimits(p, cfg, diags)
 }
 
 // keyPos is where a session's key was written, or where the programme's
