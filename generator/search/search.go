@@ -719,81 +719,81 @@ var termBytes = func() (t [256]byte) {
 // eachASCIITerm is eachTerm for text all of ASCII, giving each term's
 // hash (fnv) with it, made in the same pass.
 func eachASCIITerm(text string, f func(t []byte, h uint32)) {
-	var scratch [64]byte
+	var buf [64]byte
 	for i := 0; i < len(text); {
 		if termBytes[text[i]] == 0 {
 			i++
 			continue
 		}
-		cur, h := scratch[:0], uint32(fnvBasis)
+		n, h := 0, uint32(fnvBasis)
 		for ; i < len(text); i++ {
 			c := termBytes[text[i]]
 			if c == 0 {
 				break
 			}
-			cur = append(cur, c)
+			if n < len(buf) {
+				buf[n] = c
+			}
+			n++
 			h = (h ^ uint32(c)) * fnvPrime
 		}
-		if len(cur) >= 2 {
-			f(cur, h)
+		switch {
+		case n < 2:
+		case n <= len(buf):
+			f(buf[:n], h)
+		default: // longer than buf: made again, whole
+			long := make([]byte, n)
+			for k := range long {
+				long[k] = termBytes[text[i-n+k]]
+			}
+			f(long, h)
 		}
 	}
 }
 
-// scanASCII reads a section's text, if it is all ASCII, in one pass: it
-// writes the text to q as a JSON string (jsonWriter.str), its white space
-// folded as collapse folds it, and gives term each term with its hash, as
-// eachASCIITerm does. Text of other characters it leaves to them: false.
+// scanASCII reads a section's text, if it is all ASCII: it gives term each
+// term with its hash, as eachASCIITerm does, and writes the text to q as a
+// JSON string (jsonWriter.str), its white space folded as collapse folds
+// it. Text of other characters it leaves to them: false. (Two tight passes
+// over the text cost less than one that does both at every byte.)
 func scanASCII(s string, q *jsonWriter, term func(t []byte, h uint32)) bool {
 	if !isASCII(s) {
 		return false
 	}
-	var scratch [64]byte
-	cur, h := scratch[:0], uint32(fnvBasis)
+	eachASCIITerm(s, term)
 	b := append(q.b, '"')
-	wrote := false // some text is written: a space may follow
-	space := false // white space waits to be written as one space
-	run := -1      // where the bytes to copy as they are start, if any
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if l := termBytes[c]; l != 0 {
-			cur = append(cur, l)
-			h = (h ^ uint32(l)) * fnvPrime
-		} else if len(cur) > 0 {
-			if len(cur) >= 2 {
-				term(cur, h)
+	i := 0
+	for i < len(s) && jsonClass[s[i]] == jsonSpace {
+		i++
+	}
+	for i < len(s) {
+		// The bytes written as they are, and single spaces between
+		// them, in one copy.
+		from := i
+		for i < len(s) {
+			if jsonClass[s[i]] == jsonPlain {
+				i++
+			} else if s[i] == ' ' && i+1 < len(s) && jsonClass[s[i+1]] == jsonPlain {
+				i += 2
+			} else {
+				break
 			}
-			cur, h = cur[:0], fnvBasis
 		}
-		k := jsonClass[c]
-		if k == jsonPlain || k == jsonSpace && c == ' ' && run >= 0 && i+1 < len(s) && jsonClass[s[i+1]] != jsonSpace {
-			// Copied as it is (a single space between two words too).
-			if run < 0 {
-				if space && wrote {
-					b = append(b, ' ')
-				}
-				space, run = false, i
+		b = append(b, s[from:i]...)
+		if i == len(s) {
+			break
+		}
+		if jsonClass[s[i]] == jsonSpace {
+			for i < len(s) && jsonClass[s[i]] == jsonSpace {
+				i++
+			}
+			if i < len(s) { // white space inside the text is one space
+				b = append(b, ' ')
 			}
 			continue
 		}
-		if run >= 0 {
-			b, wrote, run = append(b, s[run:i]...), true, -1
-		}
-		if k == jsonSpace {
-			space = true
-			continue
-		}
-		if space && wrote {
-			b = append(b, ' ')
-		}
-		space, wrote = false, true
-		b = appendEscaped(b, c)
-	}
-	if run >= 0 {
-		b = append(b, s[run:]...)
-	}
-	if len(cur) >= 2 {
-		term(cur, h)
+		b = appendEscaped(b, s[i])
+		i++
 	}
 	q.b = append(b, '"')
 	return true

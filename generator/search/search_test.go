@@ -9,6 +9,7 @@ import (
 	"haven/generator/markdown"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -354,4 +355,21 @@ func FuzzScanASCII(f *testing.F) {
 			t.Errorf("scanASCII(%q) = %s, %q; want %s, %q", s, q.b, got, wq.b, want)
 		}
 	})
+}
+
+func BenchmarkScanASCII(b *testing.B) {
+	var text strings.Builder
+	for _, p := range benchPages(b, 20) {
+		text.Write(p.Body)
+	}
+	// Section text as split gives it: the pages' text without tags.
+	s := regexp.MustCompile(`<[^>]*>`).ReplaceAllString(text.String(), " ")
+	b.SetBytes(int64(len(s)))
+	var ts termSet
+	var q jsonWriter
+	for b.Loop() {
+		ts.reset()
+		q.b = q.b[:0]
+		scanASCII(s, &q, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) })
+	}
 }
