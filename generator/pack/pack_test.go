@@ -327,3 +327,64 @@ func TestRunOfOtherBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersHuffmanCoded: text of numbers (as the search index's
+// postings) is coded by Huffman alone, and unzips to what went in, whole
+// or in parts, small or larger than a part; text that is not stays LZ77's.
+func TestNumbersHuffmanCoded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	postings := func(size int) []byte {
+		b := []byte(`havenSearch.terms(0,{"ab":[`)
+		for len(b) < size {
+			b = fmt.Appendf(b, "%d,%d,", rng.IntN(5000), 1+rng.IntN(8))
+		}
+		return b[:size]
+	}
+	for _, tc := range []struct {
+		data    []byte
+		numeric bool
+	}{
+		{postings(100), false}, // its name is a quarter of it
+		{postings(1000), true},
+		{postings(5000), true},
+		{postings(3*chunk + 5), true},
+		{[]byte("<p>Session 1, 2, 3 and 4.</p>"), false},
+		{bytes.Repeat([]byte("12,34,"), 10), true},
+		{bytes.Repeat([]byte("12,34,ab"), 10), false},
+		{nil, false},
+	} {
+		if got := numeric([][]byte{tc.data}); got != tc.numeric {
+			t.Errorf("numeric(%.30q...) = %v, want %v", tc.data, got, tc.numeric)
+		}
+		// Parts of any size give the same answer: it reads the text joined.
+		var parts [][]byte
+		for rest := tc.data; len(rest) > 0; {
+			n := min(len(rest), 1+rng.IntN(700))
+			parts, rest = append(parts, rest[:n]), rest[n:]
+		}
+		if got := numeric(parts); got != tc.numeric {
+			t.Errorf("numeric of %.30q... in %d parts = %v, want %v", tc.data, len(parts), got, tc.numeric)
+		}
+		var b Builder
+		if err := b.AddParts("search/t-0.js", parts); err != nil {
+			t.Fatal(err)
+		}
+		data, err := b.Zip("p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got := unzip(t, data)
+		if !bytes.Equal(got["p/search/t-0.js"], tc.data) {
+			t.Errorf("%.30q... (%d bytes) does not unzip to what went in", tc.data, len(tc.data))
+		}
+	}
+	// Huffman coding alone still makes the postings a good deal smaller.
+	big := postings(200 << 10)
+	c, err := deflate([][]byte{big}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c[0]); n > len(big)/2 {
+		t.Errorf("postings of %d bytes compressed to %d", len(big), n)
+	}
+}
