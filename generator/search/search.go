@@ -77,7 +77,10 @@ type section struct {
 	anchor  string
 	heading string
 	level   int
-	text    strings.Builder
+	// from and to are where its text is in its page's text (split);
+	// text is that text, once split ends.
+	from, to int
+	text     string
 }
 
 // Analysis is what one page brings to the index. It depends on the page
@@ -94,8 +97,9 @@ type analysed struct {
 	anchor, heading string
 	level           int
 	// quoted is the section's text as a JSON string, escaped once here
-	// rather than on every build that keeps this analysis.
-	quoted string
+	// rather than on every build that keeps this analysis. A page's
+	// sections share one array.
+	quoted []byte
 	// terms holds the section's distinct terms, each followed by one
 	// byte, its weight (terms hold only letters and digits).
 	terms string
@@ -131,18 +135,20 @@ func AnalyzeEditions(p Page) (facilitator, participant *Analysis) {
 func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Analysis, []raw) {
 	a := &Analysis{title: p.Title, url: p.URL, module: p.Module}
 	open := &section{level: 1}
+	var opening strings.Builder
 	if p.Summary != "" {
-		open.text.WriteString(p.Summary)
-		open.text.WriteString(" ")
+		opening.WriteString(p.Summary)
+		opening.WriteString(" ")
 	}
 	secs := []*section{open}
 	for _, s := range sections {
 		if s.anchor == "" {
-			open.text.WriteString(s.text.String())
+			opening.WriteString(s.text)
 			continue
 		}
 		secs = append(secs, s)
 	}
+	open.text = opening.String()
 	var same map[string]int // other's sections by anchor
 	if other != nil {
 		same = make(map[string]int, len(other.sections))
@@ -152,8 +158,16 @@ func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Ana
 	}
 	var ts termSet
 	raws := make([]raw, len(secs))
+	a.sections = make([]analysed, 0, len(secs))
+	// The sections' JSON strings, one after another in one array: the
+	// text, its escapes (a few), and the quotes.
+	size := 0
+	for _, s := range secs {
+		size += len(s.text) + len(s.text)/16 + 2
+	}
+	q := jsonWriter{b: make([]byte, 0, size)}
 	for i, s := range secs {
-		raws[i] = raw{s.text.String(), s.heading}
+		raws[i] = raw{s.text, s.heading}
 		// Only the opening has no anchor: equal anchors are both it
 		// or both not.
 		if j, ok := same[s.anchor]; ok {
@@ -168,15 +182,14 @@ func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Ana
 		}
 		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
 		raw := raws[i].text
-		var q jsonWriter
-		q.b = make([]byte, 0, len(raw)+len(raw)/16+2)
+		from := len(q.b)
 		if !scanASCII(raw, &q, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) }) {
 			text := collapse(raw)
 			eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
 			q.str(text)
 		}
 		a.sections = append(a.sections, analysed{anchor: s.anchor, heading: collapse(s.heading), level: s.level,
-			quoted: string(q.b), terms: ts.String()})
+			quoted: q.b[from:len(q.b):len(q.b)], terms: ts.String()})
 	}
 	return a, raws
 }
@@ -287,8 +300,12 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 		page int
 		s    analysed
 	}
-	var secs []sec
-	var pageRows [][3]string
+	n := 0
+	for _, a := range pages {
+		n += len(a.sections)
+	}
+	secs := make([]sec, 0, n)
+	pageRows := make([][3]string, 0, len(pages))
 	for pi, a := range pages {
 		pageRows = append(pageRows, [3]string{a.title, a.url, a.module})
 		for _, s := range a.sections {
@@ -421,7 +438,7 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 		w.raw("havenSearch.texts(" + strconv.Itoa(n) + ",[")
 		for j, s := range shard {
 			w.comma(j)
-			w.raw(s.s.quoted)
+			w.b = append(w.b, s.s.quoted...)
 		}
 		w.raw("]);\n")
 		texts[n] = File{Path: "search/x-" + strconv.Itoa(n) + ".js", Data: w.b}
@@ -501,6 +518,13 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 		pcur = &section{level: 1}
 		part = []*section{pcur}
 	}
+	// The sections' text, one after another: a page's text is never
+	// longer than its HTML.
+	var text, ptext strings.Builder
+	text.Grow(len(body))
+	if both {
+		ptext.Grow(len(body))
+	}
 	// The lexer never changes what it reads: the bytes may be being
 	// written out by another goroutine meanwhile.
 	if lex == nil {
@@ -518,15 +542,19 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 	// participant's page too.
 	participant := func() bool { return both && facDepth == 0 }
 	space := func() {
-		cur.text.WriteByte(' ')
+		text.WriteByte(' ')
 		if participant() {
-			pcur.text.WriteByte(' ')
+			ptext.WriteByte(' ')
 		}
 	}
 	for {
 		tt, data := lex.Next()
 		switch tt {
 		case phtml.ErrorToken:
+			cut(fac, text.String())
+			if both {
+				cut(part, ptext.String())
+			}
 			return fac, part
 		case phtml.StartTagToken:
 			tag = tagName(lex.Text())
@@ -537,10 +565,10 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 				facDepth++
 			}
 			if (tag == "h2" || tag == "h3") && skipDepth == 0 {
-				cur = &section{level: int(tag[1] - '0')}
+				cur = &section{level: int(tag[1] - '0'), from: text.Len()}
 				fac = append(fac, cur)
 				if participant() {
-					pcur = &section{level: cur.level}
+					pcur = &section{level: cur.level, from: ptext.Len()}
 					part = append(part, pcur)
 				}
 				inHeading = true
@@ -599,18 +627,30 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 					pcur.heading += t
 				}
 			case bytes.IndexByte(data, '&') < 0:
-				cur.text.Write(data) // nothing to unescape: no copy
+				text.Write(data) // nothing to unescape: no copy
 				if participant() {
-					pcur.text.Write(data)
+					ptext.Write(data)
 				}
 			default:
 				t := html.UnescapeString(string(data))
-				cur.text.WriteString(t)
+				text.WriteString(t)
 				if participant() {
-					pcur.text.WriteString(t)
+					ptext.WriteString(t)
 				}
 			}
 		}
+	}
+}
+
+// cut gives each section its text: from its start in text to the next
+// section's.
+func cut(secs []*section, text string) {
+	for i, s := range secs {
+		s.to = len(text)
+		if i+1 < len(secs) {
+			s.to = secs[i+1].from
+		}
+		s.text = text[s.from:s.to]
 	}
 }
 

@@ -41,7 +41,7 @@ func TestSplit(t *testing.T) {
 	secs, _ := split(nil, []byte(body), false)
 	var got []string
 	for _, s := range secs {
-		got = append(got, s.anchor+"|"+collapse(s.heading)+"|"+collapse(s.text.String()))
+		got = append(got, s.anchor+"|"+collapse(s.heading)+"|"+collapse(s.text))
 	}
 	want := []string{"||Intro text.", "welcome|Welcome|Hello & welcome.", "sub|Sub part|Deeper. Small Still in sub."}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
