@@ -16,11 +16,15 @@ func ParseDuration(s string) (int, error) {
 	if in == "" {
 		return 0, fmt.Errorf("empty duration")
 	}
-	if n, err := strconv.Atoi(in); err == nil {
-		if n <= 0 {
-			return 0, fmt.Errorf("a duration must be more than zero minutes")
+	// A plain number of minutes ends with a digit: "10m" would cost
+	// Atoi an error to learn that it is not one.
+	if c := in[len(in)-1]; c >= '0' && c <= '9' {
+		if n, err := strconv.Atoi(in); err == nil {
+			if n <= 0 {
+				return 0, fmt.Errorf("a duration must be more than zero minutes")
+			}
+			return n, nil
 		}
-		return n, nil
 	}
 	total := 0
 	seenH, seenM := false, false

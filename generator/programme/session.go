@@ -77,23 +77,16 @@ func keyPos(p *Page, cfg *meta.Config, key string) diag.Position {
 	return cfg.Position("session_defaults")
 }
 
-// activityHeadings are a session's level-2 headings that sit directly in the
-// page (not inside a callout or a list).
-func activityHeadings(p *Page) []markdown.Heading {
-	var out []markdown.Heading
-	for _, h := range p.Doc.Headings {
-		if h.Level == 2 && h.TopLevel() {
-			out = append(out, h)
-		}
-	}
-	return out
-}
+// isActivity reports whether a heading of a session is one of its
+// activities: a level-2 heading that sits directly in the page (not inside
+// a callout or a list).
+func isActivity(h *markdown.Heading) bool { return h.Level == 2 && h.TopLevel() }
 
 func agenda(p *Page, diags *diag.List) {
-	heads := activityHeadings(p)
+	heads := p.Doc.Headings
 	timed := 0
-	for _, h := range heads {
-		if h.Duration != "" {
+	for i := range heads {
+		if h := &heads[i]; isActivity(h) && h.Duration != "" {
 			timed++
 		}
 	}
@@ -102,7 +95,12 @@ func agenda(p *Page, diags *diag.List) {
 	}
 	offset := 0
 	ok := true
-	for _, h := range heads {
+	p.Activities = make([]Activity, 0, timed)
+	for i := range heads {
+		h := &heads[i]
+		if !isActivity(h) {
+			continue
+		}
 		if h.Duration == "" {
 			diags.Add(diag.Diagnostic{Pos: h.Pos, Severity: diag.Error,
 				Message: fmt.Sprintf("activity %q has no duration, but the session's other activities do", h.Text),
