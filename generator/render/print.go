@@ -284,27 +284,29 @@ func (set printSet) relocateLink(val string, byAnchor map[string]string) (string
 // missed. Anything else (another spelling, text that names them, srcset)
 // leaves the answer to the lexer: false.
 func linksStay(b []byte, move func(string) (string, bool)) bool {
-	// The letters are found by their r: by IndexByte when no R is
-	// written (as in haven's own HTML), which skips the text between at
-	// the machine's speed; byte by byte otherwise.
-	next := func(i int) int {
-		for ; i+2 < len(b); i++ {
-			if b[i]|0x20 == 'r' {
-				return i
-			}
+	// The letters are found by their r or R, each found by IndexByte,
+	// which skips the text between at the machine's speed.
+	nr, nR := -1, -1 // the next r and R at or after where the scan is
+	find := func(c byte, i int) int {
+		if j := bytes.IndexByte(b[i:], c); j >= 0 {
+			return i + j
 		}
-		return -1
+		return len(b)
 	}
-	if bytes.IndexByte(b, 'R') < 0 {
-		next = func(i int) int {
-			if i >= len(b) {
-				return -1
-			}
-			if j := bytes.IndexByte(b[i:], 'r'); j >= 0 && i+j+2 < len(b) {
-				return i + j
-			}
+	next := func(i int) int {
+		if i >= len(b) {
 			return -1
 		}
+		if nr < i {
+			nr = find('r', i)
+		}
+		if nR < i {
+			nR = find('R', i)
+		}
+		if j := min(nr, nR); j+2 < len(b) {
+			return j
+		}
+		return -1
 	}
 	for i := next(1); i >= 0; i = next(i + 1) {
 		var end int // just after the name
