@@ -1,6 +1,9 @@
 package diag
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // Positions count columns in characters; once the text is forgotten they
 // name the line alone.
@@ -34,5 +37,21 @@ func TestLinesForget(t *testing.T) {
 	empty.Forget()
 	if got := empty.Pos(0); got != (Position{File: "content/empty.md", Line: 1, Col: 1}) {
 		t.Errorf("empty file: Pos(0) = %v", got)
+	}
+}
+
+// TestLineStarts: every line starts just after a line feed, and only
+// there, whatever the ends of the text.
+func TestLineStarts(t *testing.T) {
+	for _, text := range []string{"", "\n", "a", "a\n", "\n\n", "a\nb", "a\nb\n", "\nab\n\ncd", "é\r\nx"} {
+		want := []int{0}
+		for i := range len(text) {
+			if text[i] == '\n' {
+				want = append(want, i+1)
+			}
+		}
+		if got := NewLines("f.md", []byte(text)).starts; !slices.Equal(got, want) {
+			t.Errorf("NewLines(%q) starts lines at %v, want %v", text, got, want)
+		}
 	}
 }
