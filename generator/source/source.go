@@ -134,25 +134,31 @@ func Load(dir string, opts Options, diags *diag.List) (*Project, error) {
 	if fi, err := root.Stat(ContentDir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("no %s/ folder in %s: a programme keeps its pages in content/ (start one with `haven new DIR`)", ContentDir, dir)
 	}
-	p.Content = walk(root, ContentDir, Options{Skip: opts.Skip, Reuse: opts.Reuse, skipped: &p.Skipped}, diags)
-	p.Layouts = walk(root, LayoutsDir, opts, diags)
-	p.Static = walk(root, StaticDir, opts, diags)
-	p.I18n = walk(root, I18nDir, opts, diags)
+	p.Content = walk(root, dir, ContentDir, Options{Skip: opts.Skip, Reuse: opts.Reuse, skipped: &p.Skipped}, diags)
+	p.Layouts = walk(root, dir, LayoutsDir, opts, diags)
+	p.Static = walk(root, dir, StaticDir, opts, diags)
+	p.I18n = walk(root, dir, I18nDir, opts, diags)
 	return p, nil
 }
 
 // walk reads every file below top, in path order. A missing top is empty.
-func walk(root *os.Root, top string, opts Options, diags *diag.List) []File {
+// The folders are listed by path below dir, the project's folder, where
+// root is open; the files are read through root, which no link leads out
+// of. (A folder listed through root costs a stat of every file in it.)
+func walk(root *os.Root, dir, top string, opts Options, diags *diag.List) []File {
 	if _, err := root.Stat(top); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil { // a link out of the project, say: not listed
+		cannotRead(diags, top, err)
 		return nil
 	}
 	var files []File
 	var reads []toRead // files to read
-	fsys := root.FS()
+	fsys := os.DirFS(dir)
 	err := fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
 		pos := diag.Position{File: p}
 		if err != nil {
-			diags.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: "check that the file exists, that you may read it, and that no other program holds it"})
+			cannotRead(diags, p, err)
 			return nil
 		}
 		if p != top && Ignored(d.Name()) {
@@ -352,6 +358,11 @@ func readFile(root *os.Root, name string, limit int64) ([]byte, fs.FileInfo, err
 		return nil, nil, fmt.Errorf("%w: the limit is %d MiB", errTooLarge, limit>>20)
 	}
 	return data, fi, nil
+}
+
+// cannotRead reports a file or folder that could not be read.
+func cannotRead(diags *diag.List, file string, err error) {
+	diags.Add(diag.Diagnostic{Pos: diag.Position{File: file}, Severity: diag.Error, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: "check that the file exists, that you may read it, and that no other program holds it"})
 }
 
 // unwrapPath drops the path from a *fs.PathError, since the diagnostic

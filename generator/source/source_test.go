@@ -89,3 +89,50 @@ func TestReuseNeverOffersLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkedFoldersStayInside: folders are listed by path, files read
+// through the project's root. A top folder (layouts/) that is a link out
+// of the project is one error and no files; a linked folder in content/,
+// whether it points out of the project or into it, is an error of its
+// own and is not followed.
+func TestLinkedFoldersStayInside(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	for _, f := range []string{ContentDir + "/a.md", "shared/b.md"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(outside, "page.html"), []byte("secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, LayoutsDir)); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, ContentDir, "out")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../shared", filepath.Join(dir, ContentDir, "in")); err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.List
+	p, err := Load(dir, Options{}, &diags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Layouts) != 0 {
+		t.Errorf("layouts/ links out of the project, yet %d files were read from it", len(p.Layouts))
+	}
+	var got []string
+	for _, d := range diags.Sorted() {
+		got = append(got, d.Pos.File)
+	}
+	if !slices.Equal(got, []string{ContentDir + "/in", ContentDir + "/out", LayoutsDir}) {
+		t.Errorf("problems at %q, want content/in, content/out and layouts (each once): %v", got, diags.Sorted())
+	}
+	if len(p.Content) != 1 || p.Content[0].Path != "a.md" {
+		t.Errorf("content: %v, want a.md alone", p.Content)
+	}
+}
