@@ -456,7 +456,13 @@ func Assemble(pages []*Analysis) ([]File, Stats) {
 // Strings are escaped as encoding/json does with HTML escaping (<, > and &
 // as \u003c, \u003e and \u0026, and U+2028 and U+2029), so no text of a
 // page can close the script or open markup.
-type jsonWriter struct{ b []byte }
+type jsonWriter struct {
+	b []byte
+	// scratch holds a term in lower case for scanASCII (here, as the
+	// function that takes it could keep it, a local array would be
+	// allocated each call).
+	scratch [64]byte
+}
 
 func (w *jsonWriter) raw(s string) { w.b = append(w.b, s...) }
 
@@ -791,49 +797,87 @@ func eachASCIITerm(text string, f func(t []byte, h uint32)) {
 	}
 }
 
-// scanASCII reads a section's text, if it is all ASCII: it gives term each
-// term with its hash, as eachASCIITerm does, and writes the text to q as a
-// JSON string (jsonWriter.str), its white space folded as collapse folds
-// it. Text of other characters it leaves to them: false. (Two tight passes
-// over the text cost less than one that does both at every byte.)
+// scanASCII reads a section's text, if it is all ASCII, in one pass: it
+// gives term each term with its hash, as eachASCIITerm does, and writes the
+// text to q as a JSON string (jsonWriter.str), its white space folded as
+// collapse folds it. Text of other characters it leaves to them: false.
+// The pass goes a word at a time: a word's letters and digits are hashed,
+// and need nothing of the JSON string but to be copied with the bytes
+// around them; only the bytes between words are looked at for it.
 func scanASCII(s string, q *jsonWriter, term func(t []byte, h uint32)) bool {
 	if !isASCII(s) {
 		return false
 	}
-	eachASCIITerm(s, term)
 	b := append(q.b, '"')
-	i := 0
-	for i < len(s) && jsonClass[s[i]] == jsonSpace {
-		i++
-	}
-	for i < len(s) {
-		// The bytes written as they are, and single spaces between
-		// them, in one copy.
-		from := i
-		for i < len(s) {
-			if jsonClass[s[i]] == jsonPlain {
-				i++
-			} else if s[i] == ' ' && i+1 < len(s) && jsonClass[s[i+1]] == jsonPlain {
-				i += 2
-			} else {
-				break
-			}
-		}
-		b = append(b, s[from:i]...)
-		if i == len(s) {
-			break
-		}
-		if jsonClass[s[i]] == jsonSpace {
-			for i < len(s) && jsonClass[s[i]] == jsonSpace {
-				i++
-			}
-			if i < len(s) { // white space inside the text is one space
+	run := -1             // where the bytes to copy as they are start, if any
+	wrote := false        // some text is written, or in run
+	space := false        // white space after some text: a space is due before more
+	text := func(i int) { // s[i] is text written as it is
+		if run < 0 {
+			if space {
 				b = append(b, ' ')
+			}
+			run, space = i, false
+		}
+		wrote = true
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if termBytes[c] != 0 { // a word
+			text(i)
+			from, h := i, uint32(fnvBasis)
+			for ; i < len(s); i++ {
+				l := termBytes[s[i]]
+				if l == 0 {
+					break
+				}
+				if i-from < len(q.scratch) {
+					q.scratch[i-from] = l
+				}
+				h = (h ^ uint32(l)) * fnvPrime
+			}
+			switch n := i - from; {
+			case n < 2:
+			case n <= len(q.scratch):
+				term(q.scratch[:n], h)
+			default: // longer than scratch: made again, whole
+				long := make([]byte, n)
+				for k := range long {
+					long[k] = termBytes[s[from+k]]
+				}
+				term(long, h)
 			}
 			continue
 		}
-		b = appendEscaped(b, s[i])
-		i++
+		switch jsonClass[c] {
+		case jsonPlain:
+			text(i)
+			i++
+		case jsonSpace:
+			if c == ' ' && run >= 0 && i+1 < len(s) && jsonClass[s[i+1]] == jsonPlain {
+				i++ // a single space between two words stays in the run
+				continue
+			}
+			if run >= 0 {
+				b, run = append(b, s[run:i]...), -1
+			}
+			for i < len(s) && jsonClass[s[i]] == jsonSpace {
+				i++
+			}
+			space = wrote
+		default: // escaped
+			if run >= 0 {
+				b, run = append(b, s[run:i]...), -1
+			}
+			if space {
+				b, space = append(b, ' '), false
+			}
+			b, wrote = appendEscaped(b, c), true
+			i++
+		}
+	}
+	if run >= 0 {
+		b = append(b, s[run:]...)
 	}
 	q.b = append(b, '"')
 	return true

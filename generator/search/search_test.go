@@ -325,7 +325,7 @@ func FuzzASCIITerms(f *testing.F) {
 // stands for: collapse, then the terms of the folded text with their
 // hashes, and the folded text written as a JSON string.
 func FuzzScanASCII(f *testing.F) {
-	for _, s := range []string{"", " ", "a", " a ", "a  b", "a\nb\tc", "Tom & \"Jo\" <b>", "x\\y", "a\x01b", "  lead", "trail  ", "a b c", "é a", "a \x7f b", "A-b_C 42"} {
+	for _, s := range []string{"", " ", "a", " a ", "a  b", "a\nb\tc", "Tom & \"Jo\" <b>", "x\\y", "a\x01b", "  lead", "trail  ", "a b c", "é a", "a \x7f b", "A-b_C 42", "x " + strings.Repeat("Ab", 40) + " y"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
