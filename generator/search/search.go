@@ -579,7 +579,7 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 				}
 				inHeading = true
 			}
-			if blocks[tag] {
+			if isBlock(tag) {
 				space()
 			}
 		case phtml.AttributeToken:
@@ -591,7 +591,7 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 			// Haven's own markers (a callout, its label, an
 			// activity's time) are never on headings; a class on a
 			// heading is the author's, whatever its name.
-			if string(name) == "class" && headings[tag] {
+			if string(name) == "class" && isHeading(tag) {
 				continue
 			}
 			switch {
@@ -615,7 +615,7 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 			if inHeading && (string(name) == "h2" || string(name) == "h3") {
 				inHeading = false
 			}
-			if blocks[string(name)] {
+			if isBlock(string(name)) {
 				space()
 			}
 			if facDepth > 0 && string(name) == facTag {
@@ -696,16 +696,48 @@ func tagName(b []byte) string {
 	return string(b)
 }
 
-// headings are the elements an author can give classes to.
-var headings = map[string]bool{"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
+// isHeading reports whether an element is a heading, which an author can
+// give classes to.
+func isHeading(tag string) bool {
+	return len(tag) == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'
+}
 
-// blocks are the elements whose edges separate words.
-var blocks = map[string]bool{"p": true, "li": true, "td": true, "th": true, "div": true, "dd": true, "dt": true,
-	"br": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true,
-	"tr": true, "ul": true, "ol": true, "dl": true, "table": true, "hr": true, "section": true}
+// isBlock reports whether an element's edges separate words.
+func isBlock(tag string) bool {
+	switch tag {
+	case "p", "li", "td", "th", "div", "dd", "dt", "br", "blockquote", "pre",
+		"tr", "ul", "ol", "dl", "table", "hr", "section":
+		return true
+	}
+	return isHeading(tag)
+}
 
+// hasClass reports whether class is one of the classes in attr (a class
+// attribute's value), without a list of them.
 func hasClass(attr, class string) bool {
-	return slices.Contains(strings.Fields(attr), class)
+	if !isASCII(attr) { // white space beyond ASCII too
+		return slices.Contains(strings.Fields(attr), class)
+	}
+	for attr != "" {
+		i := 0
+		for i < len(attr) && !asciiSpace(attr[i]) {
+			i++
+		}
+		if attr[:i] == class {
+			return true
+		}
+		for i < len(attr) && asciiSpace(attr[i]) {
+			i++
+		}
+		attr = attr[i:]
+	}
+	return false
+}
+
+// asciiSpace reports whether c is white space as strings.Fields has it,
+// in ASCII.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // Terms returns the normalised search terms of text: NFD with combining

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestTerms(t *testing.T) {
@@ -372,4 +373,20 @@ func BenchmarkScanASCII(b *testing.B) {
 		q.b = q.b[:0]
 		scanASCII(s, &q, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) })
 	}
+}
+
+// FuzzHasClass holds hasClass to a look through strings.Fields.
+func FuzzHasClass(f *testing.F) {
+	for _, s := range []string{"callout callout-facilitator", " callout-label ", "a\tb\nc", "callout-facilitatorx", "x\u00a0callout-label", ""} {
+		f.Add(s, "callout-facilitator")
+		f.Add(s, "callout-label")
+	}
+	f.Fuzz(func(t *testing.T, attr, class string) {
+		if class == "" || strings.ContainsFunc(class, unicode.IsSpace) {
+			return // a class is a word
+		}
+		if got, want := hasClass(attr, class), slices.Contains(strings.Fields(attr), class); got != want {
+			t.Errorf("hasClass(%q, %q) = %v, want %v", attr, class, got, want)
+		}
+	})
 }
