@@ -371,7 +371,10 @@ func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, 
 		return nil, err
 	}
 	c := *pd
-	c.Content = template.HTML(sc.out.String())
+	// The article's layout is run with a mark for its content, which
+	// the rewritten body then takes the place of: no copy of the body
+	// as a string for the layout to copy again.
+	c.Content = template.HTML(contentMark)
 	c.Anchor = anchor
 	c.Agenda = nil
 	for _, a := range pd.Agenda {
@@ -388,11 +391,23 @@ func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, 
 	}
 	// Made in the scratch buffer and copied out at its size: it is held
 	// until the print pages are made.
-	sc.out.Reset()
-	if err := r.runInto(&sc.out, "print", "print-article", &c); err != nil {
+	sc.art.Reset()
+	if err := r.runInto(&sc.art, "print", "print-article", &c); err != nil {
 		return nil, err
 	}
-	html := bytes.Clone(sc.out.Bytes())
+	var html []byte
+	if shell := sc.art.Bytes(); bytes.Count(shell, []byte(contentMark)) == 1 && bytes.Count(shell, []byte(contentWord)) == 1 {
+		before, after, _ := bytes.Cut(shell, []byte(contentMark))
+		html = make([]byte, 0, len(before)+sc.out.Len()+len(after))
+		html = append(append(append(html, before...), sc.out.Bytes()...), after...)
+	} else { // a layout that shows the content other than once
+		c.Content = template.HTML(sc.out.String())
+		sc.art.Reset()
+		if err := r.runInto(&sc.art, "print", "print-article", &c); err != nil {
+			return nil, err
+		}
+		html = bytes.Clone(sc.art.Bytes())
+	}
 	// Made of a minified layout and a minified body, when the layouts
 	// are minified.
 	if r.Minify != nil && !r.Theme.Minified() {
@@ -476,8 +491,19 @@ func rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr fun
 // the next article (Renderer.scratch).
 type scratch struct {
 	lex htmllex.Lexer
-	out bytes.Buffer // the rewritten HTML, and then the article
+	out bytes.Buffer // the rewritten HTML
+	art bytes.Buffer // the article's layout, made around contentMark
 }
+
+// contentMark stands in a print article's layout for its content (see
+// renderArticle), as articlesMark does in a print page's. Its word shows
+// where a layout shows the content in other ways (in an attribute, the
+// tags are dropped and the word stays): the content then goes through
+// the layout itself.
+const (
+	contentWord = "haven-article-content"
+	contentMark = "<haven-article>" + contentWord + "</haven-article>"
+)
 
 // rewriteHTML is the function's work, into sc.out (reset first).
 func (sc *scratch) rewriteHTML(body []byte, demote bool, pick func(name []byte) bool, attr func(name, val string) (string, bool)) error {

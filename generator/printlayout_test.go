@@ -1,0 +1,59 @@
+package generator_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"haven/generator"
+)
+
+// TestPrintArticleLayoutShowsContentAsWritten: a theme's print-article
+// layout that shows an article's content twice, or once in an attribute
+// as well, gets it so on the print pages, as with any layout; the
+// content is put in its place only when the layout shows it once, in
+// the element's text.
+func TestPrintArticleLayoutShowsContentAsWritten(t *testing.T) {
+	def, err := os.ReadFile(filepath.Join("..", "themes", "default", "layouts", "print.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, ok := strings.Cut(string(def), `{{define "print-article"}}`)
+	if !ok {
+		t.Fatal("the default print layout has no print-article")
+	}
+	for name, article := range map[string]string{
+		"twice":        `<article id="{{.Anchor}}">{{.Content}}<hr>{{.Content}}</article>`,
+		"in attribute": `<article id="{{.Anchor}}" data-c="{{.Content}}">{{.Content}}</article>`,
+		"not at all":   `<article id="{{.Anchor}}"></article>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := newProject(t, map[string]string{
+				"haven.yaml":                 "title: Print\n",
+				"content/index.md":           "---\ntitle: Home\n---\nWelcome.\n",
+				"content/01-m/index.md":      "---\ntitle: M\n---\nThe module.\n",
+				"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\n## Open {duration=10m}\n\nSay *hello* & welcome.\n",
+				"layouts/print.html":         base + `{{define "print-article"}}` + article + "{{end}}\n",
+			})
+			out := filepath.Join(t.TempDir(), "public")
+			res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: "facilitator"})
+			if err != nil || !res.OK() {
+				t.Fatalf("%v %v", err, res.Diagnostics)
+			}
+			page, err := os.ReadFile(filepath.Join(out, "facilitator", "m", "print.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// As text, and in an attribute as text without its tags.
+			want := strings.Count(article, "{{.Content}}")
+			if got := strings.Count(string(page), "hello"); got != want {
+				t.Errorf("the session's text shows %d times on the module's print page, want %d:\n%s", got, want, page)
+			}
+			if strings.Contains(string(page), "haven-article") {
+				t.Errorf("the content's mark is left on the print page:\n%s", page)
+			}
+		})
+	}
+}
