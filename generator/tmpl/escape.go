@@ -160,38 +160,25 @@ func (rcdataEscaper) write(w *bytes.Buffer, s string, ct contentType) {
 func replace(w *bytes.Buffer, s string, amp bool) {
 	done := 0
 	for i := 0; i < len(s); i++ {
-		r := replacement(s[i], amp)
-		if r == "" {
+		k := escapes[s[i]]
+		if k == 0 || k == escAmp && !amp {
 			continue
 		}
 		w.WriteString(s[done:i])
-		w.WriteString(r)
+		w.WriteString(escapeText[k])
 		done = i + 1
 	}
 	w.WriteString(s[done:])
 }
 
-func replacement(c byte, amp bool) string {
-	switch c {
-	case 0:
-		return "\uFFFD"
-	case '"':
-		return "&#34;"
-	case '&':
-		if amp {
-			return "&amp;"
-		}
-	case '\'':
-		return "&#39;"
-	case '+':
-		return "&#43;"
-	case '<':
-		return "&lt;"
-	case '>':
-		return "&gt;"
-	}
-	return ""
-}
+// escapes gives each byte that replace escapes its escape's number in
+// escapeText; 0 for the others.
+var escapes = [256]uint8{0: 1, '"': 2, '&': escAmp, '\'': 4, '+': 5, '<': 6, '>': 7}
+
+// escAmp is &'s number in escapes: escaped only when replace is asked to.
+const escAmp = 3
+
+var escapeText = [...]string{1: "\uFFFD", 2: "&#34;", escAmp: "&amp;", 4: "&#39;", 5: "&#43;", 6: "&lt;", 7: "&gt;"}
 
 // urlFilter lets through a URL whose scheme, if it has one, is http,
 // https or mailto, and puts html/template's "#ZgotmplZ" in place of any
