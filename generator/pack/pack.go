@@ -229,18 +229,29 @@ func deflate(parts [][]byte, last bool) ([][]byte, error) {
 // coding alone makes it barely larger (a tenth, against pages' two and a
 // half times), at a third of the time.
 func numeric(parts [][]byte) bool {
-	n, digits := 0, 0
+	limit := 0 // the bytes to look at
 	for _, p := range parts {
-		for _, c := range p[:min(len(p), 4096-n)] {
-			if c >= '0' && c <= '9' || c == ',' {
-				digits++
-			}
-		}
-		if n += min(len(p), 4096-n); n == 4096 {
+		if limit += len(p); limit >= 4096 {
+			limit = 4096
 			break
 		}
 	}
-	return n > 0 && digits*10 >= n*9
+	// Text that is not numbers is told after a tenth of limit of other
+	// bytes: a few hundred, not the whole 4 KiB.
+	n, others := 0, 0
+	for _, p := range parts {
+		for _, c := range p[:min(len(p), limit-n)] {
+			if (c < '0' || c > '9') && c != ',' {
+				if others++; others*10 > limit {
+					return false
+				}
+			}
+		}
+		if n += min(len(p), limit-n); n == limit {
+			break
+		}
+	}
+	return limit > 0
 }
 
 // slice returns bytes [from, to) of the parts joined, as parts.
