@@ -22,6 +22,7 @@ import (
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
@@ -44,7 +45,8 @@ type Options struct {
 	// theme's keys; nil gives English.
 	Words func(key string) string
 	// ungatedLinkify uses goldmark's Linkify as it is, without the gate
-	// (see linkify), for tests that compare the two.
+	// (see linkify), and goldmark's text writer without textWriter, for
+	// tests that compare the two.
 	ungatedLinkify bool
 }
 
@@ -94,8 +96,10 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)
 	var autolinks goldmark.Extender = linkify{}
+	writer := ghtml.WithWriter(textWriter{ghtml.DefaultWriter})
 	if opts.ungatedLinkify {
 		autolinks = extension.Linkify
+		writer = ghtml.WithWriter(ghtml.DefaultWriter)
 	}
 	md := goldmark.New(
 		goldmark.WithParser(p),
@@ -111,7 +115,7 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 			extension.Typographer,
 			callout.New(copts...),
 		),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+		goldmark.WithRendererOptions(writer, renderer.WithNodeRenderers(
 			util.Prioritized(&activityRenderer{label: opts.ActivityLabel}, 500),
 			util.Prioritized(agreement.Renderer{OwnItem: opts.word("our_own_item")}, 500),
 			// Before the extensions' own (lower runs later and wins).

@@ -292,3 +292,18 @@ func FuzzLinkifyGate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTextWriter holds haven's text writer to goldmark's: pages render
+// the same, byte for byte. (Options{ungatedLinkify} is goldmark's as it
+// is, the gated linkify held to it by FuzzLinkifyGate.)
+func FuzzTextWriter(f *testing.F) {
+	for _, s := range append(linkifySeeds, "a &amp; b &#x41; &copy; \\* \\\\ x\x00y", "Tom & Jo <b> \"q\" 'a'\n", "`code & <x>`", "[l](u?a=1&b=2 \"t & <\")", "&nosuch; &#; &#xZ;") {
+		f.Add(s)
+	}
+	fast, plain := New(Options{}), New(Options{ungatedLinkify: true})
+	f.Fuzz(func(t *testing.T, in string) {
+		if got, want := renderHTML(t, fast, in), renderHTML(t, plain, in); got != want {
+			t.Fatalf("haven's text writer differs for %q:\ngot  %s\nwant %s", in, got, want)
+		}
+	})
+}
