@@ -44,10 +44,10 @@ type Options struct {
 	// names of tables and task boxes for screen readers...), by the
 	// theme's keys; nil gives English.
 	Words func(key string) string
-	// ungatedLinkify uses goldmark's Linkify as it is, without the gate
-	// (see linkify), and goldmark's text writer without textWriter, for
-	// tests that compare the two.
-	ungatedLinkify bool
+	// noShortcuts leaves out haven's shortcuts through goldmark (the
+	// linkify gate and textWriter), for tests that hold them to goldmark
+	// as it is.
+	noShortcuts bool
 }
 
 // word returns the interface word for key, in English without Words.
@@ -97,7 +97,7 @@ func newGoldmark(opts Options, participant bool) goldmark.Markdown {
 	)
 	var autolinks goldmark.Extender = linkify{}
 	writer := ghtml.WithWriter(textWriter{ghtml.DefaultWriter})
-	if opts.ungatedLinkify {
+	if opts.noShortcuts {
 		autolinks = extension.Linkify
 		writer = ghtml.WithWriter(ghtml.DefaultWriter)
 	}

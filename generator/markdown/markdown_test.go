@@ -285,7 +285,7 @@ func FuzzLinkifyGate(f *testing.F) {
 	for _, s := range linkifySeeds {
 		f.Add(s)
 	}
-	gated, plain := New(Options{}), New(Options{ungatedLinkify: true})
+	gated, plain := New(Options{}), New(Options{noShortcuts: true})
 	f.Fuzz(func(t *testing.T, in string) {
 		if got, want := renderHTML(t, gated, in), renderHTML(t, plain, in); got != want {
 			t.Fatalf("gated linkify differs for %q:\ngot  %s\nwant %s", in, got, want)
@@ -294,16 +294,50 @@ func FuzzLinkifyGate(f *testing.F) {
 }
 
 // FuzzTextWriter holds haven's text writer to goldmark's: pages render
-// the same, byte for byte. (Options{ungatedLinkify} is goldmark's as it
-// is, the gated linkify held to it by FuzzLinkifyGate.)
+// the same, byte for byte. (Options{noShortcuts} has the linkify gate
+// left out too, which FuzzLinkifyGate holds to goldmark's linkify.)
 func FuzzTextWriter(f *testing.F) {
 	for _, s := range append(linkifySeeds, "a &amp; b &#x41; &copy; \\* \\\\ x\x00y", "Tom & Jo <b> \"q\" 'a'\n", "`code & <x>`", "[l](u?a=1&b=2 \"t & <\")", "&nosuch; &#; &#xZ;") {
 		f.Add(s)
 	}
-	fast, plain := New(Options{}), New(Options{ungatedLinkify: true})
+	fast, plain := New(Options{}), New(Options{noShortcuts: true})
 	f.Fuzz(func(t *testing.T, in string) {
 		if got, want := renderHTML(t, fast, in), renderHTML(t, plain, in); got != want {
 			t.Fatalf("haven's text writer differs for %q:\ngot  %s\nwant %s", in, got, want)
+		}
+	})
+}
+
+// FuzzParseShortcuts holds what Parse finds in a page (headings, links,
+// callouts, problems) to what it finds without haven's shortcuts through
+// goldmark.
+func FuzzParseShortcuts(f *testing.F) {
+	for _, s := range append(linkifySeeds, "## A: b {duration=10m}\n\nplain *text* here\n\n- item [l](x.md)\n- <http://a.b>\n", "x <b>raw</b> y\n\n<div>block</div>\n", "a[^1]\n\n[^1]: note\n", "Term\n: [d](e.md)\n") {
+		f.Add(s)
+	}
+	fast, all := New(Options{}), New(Options{noShortcuts: true})
+	describe := func(md *Markdown, in string) string {
+		lines := diag.NewLines("f.md", []byte(in))
+		var diags diag.List
+		doc := md.Parse([]byte(in), lines.Pos, &diags)
+		var b strings.Builder
+		for _, h := range doc.Headings {
+			fmt.Fprintf(&b, "h %d %q %q %q %v\n", h.Level, h.ID, h.Text, h.Duration, h.Pos)
+		}
+		for _, l := range doc.Links {
+			fmt.Fprintf(&b, "l %q %v %v\n", l.Dest, l.Image, l.Pos)
+		}
+		for _, c := range doc.Callouts {
+			fmt.Fprintf(&b, "c %q %v\n", c.Node.CalloutKind, c.Pos)
+		}
+		for _, d := range diags.Sorted() {
+			fmt.Fprintf(&b, "d %s\n", d)
+		}
+		return b.String()
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if got, want := describe(fast, in), describe(all, in); got != want {
+			t.Fatalf("Parse(%q) finds\n%s\nwithout the shortcuts\n%s", in, got, want)
 		}
 	})
 }
