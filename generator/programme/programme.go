@@ -8,7 +8,6 @@ package programme
 import (
 	"cmp"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,20 +148,38 @@ func compareKeys(a, b sortKey) int {
 	return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.num, b.num), cmp.Compare(a.path, b.path))
 }
 
-var prefixRE = regexp.MustCompile(`^(\d+)[-_. ]+(.+)$`)
-
 // SplitPrefix splits a numeric ordering prefix from a file or folder name:
-// "01-first-meeting" gives 1, "first-meeting", true.
+// "01-first-meeting" gives 1, "first-meeting", true. The prefix is digits
+// and then one or more of '-', '_', '.' and ' '; the rest must be one
+// line and not empty: what ^(\d+)[-_. ]+(.+)$ matches (FuzzSplitPrefix),
+// by hand, as it is asked of every page.
 func SplitPrefix(name string) (int, string, bool) {
-	m := prefixRE.FindStringSubmatch(name)
-	if m == nil {
+	j := 0
+	for j < len(name) && name[j] >= '0' && name[j] <= '9' {
+		j++
+	}
+	k := j
+	for k < len(name) && (name[k] == '-' || name[k] == '_' || name[k] == '.' || name[k] == ' ') {
+		k++
+	}
+	if j == 0 || k == j {
 		return 0, name, false
 	}
-	n, err := strconv.Atoi(m[1])
+	if k == len(name) { // the rest is the last separator, if there are two
+		if k-j < 2 {
+			return 0, name, false
+		}
+		k--
+	}
+	rest := name[k:]
+	if strings.IndexByte(rest, '\n') >= 0 {
+		return 0, name, false
+	}
+	n, err := strconv.Atoi(name[:j])
 	if err != nil {
 		return 0, name, false
 	}
-	return n, m[2], true
+	return n, rest, true
 }
 
 func keyFor(name, fullPath string, pm *meta.Page) sortKey {

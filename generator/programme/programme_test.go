@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"haven/generator/diag"
@@ -182,4 +184,25 @@ func TestImageSize(t *testing.T) {
 			t.Errorf("imageSize(%s, %q) = %d, %d; want %d, %d", tt.name, tt.data, w, h, tt.w, tt.h)
 		}
 	}
+}
+
+// FuzzSplitPrefix holds SplitPrefix to the regular expression it stands
+// for.
+func FuzzSplitPrefix(f *testing.F) {
+	for _, s := range []string{"01-first-meeting", "2_x", "3. y", "04 - z", "05-", "06--", "07- -", "8", "x-01", "09-a\nb", "99999999999999999999-x", "010-é", "1-\xff"} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(`^(\d+)[-_. ]+(.+)$`)
+	f.Fuzz(func(t *testing.T, name string) {
+		n, rest, ok := SplitPrefix(name)
+		wn, wrest, wok := 0, name, false
+		if m := re.FindStringSubmatch(name); m != nil {
+			if v, err := strconv.Atoi(m[1]); err == nil {
+				wn, wrest, wok = v, m[2], true
+			}
+		}
+		if n != wn || rest != wrest || ok != wok {
+			t.Errorf("SplitPrefix(%q) = %d, %q, %v; the expression gives %d, %q, %v", name, n, rest, ok, wn, wrest, wok)
+		}
+	})
 }
