@@ -69,3 +69,52 @@ func TestPackHomeAsTheSitesHome(t *testing.T) {
 		t.Error("the pack's home page links to the pack")
 	}
 }
+
+// TestPackHomeIsTheSitesHome: the pack's home page is the site's home
+// page, its Markdown and all, without the paragraph that links to the
+// pack.
+func TestPackHomeIsTheSitesHome(t *testing.T) {
+	dir := newProject(t, map[string]string{
+		"haven.yaml":                 "title: Home test\n",
+		"content/index.md":           "---\ntitle: Home\n---\nThe programme's *own* welcome.\n",
+		"content/01-m/index.md":      "---\ntitle: M\n---\nThe module.\n",
+		"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\nHello.\n",
+	})
+	for _, minify := range []bool{true, false} {
+		out := filepath.Join(t.TempDir(), "public")
+		res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: minify, Edition: "facilitator"})
+		if err != nil || !res.OK() {
+			t.Fatalf("Build = %v, %v", err, diagLines(res))
+		}
+		site, err := os.ReadFile(filepath.Join(out, "facilitator", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, err := zip.OpenReader(filepath.Join(out, "facilitator", "home-test-facilitator.zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := z.Open("home-test-facilitator/index.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		home, err := io.ReadAll(f)
+		f.Close()
+		z.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := bytes.Index(site, []byte(`<p class="pack-link">`))
+		end := bytes.Index(site[max(start, 0):], []byte("</p>"))
+		if start < 0 || end < 0 {
+			t.Fatalf("minify %v: no link to the pack on the site's home page:\n%s", minify, site)
+		}
+		without := append(append([]byte{}, site[:start]...), site[start+end+len("</p>"):]...)
+		if !bytes.Equal(home, without) {
+			t.Errorf("minify %v: the pack's home page is not the site's without the link to the pack:\npack %s\nsite %s", minify, home, without)
+		}
+		if !bytes.Contains(home, []byte("<em>own</em> welcome")) {
+			t.Errorf("minify %v: the pack's home page lacks the home's Markdown:\n%s", minify, home)
+		}
+	}
+}

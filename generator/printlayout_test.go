@@ -57,3 +57,52 @@ func TestPrintArticleLayoutShowsContentAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestPageLayoutShowsContentAsWritten: a page's layout that shows its
+// content or its sidebar twice, in an attribute, or not at all gets them
+// so, as with any layout; they are put in their places only when the
+// layout shows each once as HTML.
+func TestPageLayoutShowsContentAsWritten(t *testing.T) {
+	for name, main := range map[string]string{
+		"as usual":             `<article>{{.Content}}</article>`,
+		"twice":                `<article>{{.Content}}<hr>{{.Content}}</article>`,
+		"content in attribute": `<article data-c="{{.Content}}">{{.Content}}</article>`,
+		"sidebar in attribute": `<article data-s="{{.Sidebar}}">{{.Content}}</article>`,
+		"sidebar here too":     `<article>{{.Sidebar}}{{.Content}}</article>`,
+		"content first":        `{{.Content}}`,
+		"no content":           `<article></article>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := newProject(t, map[string]string{
+				"haven.yaml":                 "title: Pages\n",
+				"content/index.md":           "---\ntitle: Home\n---\nWelcome.\n",
+				"content/01-m/index.md":      "---\ntitle: M\n---\nThe module.\n",
+				"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\n## Open {duration=10m}\n\nSay *hello* & welcome.\n",
+				"content/01-m/02-other.md":   "---\ntitle: T\nduration: 10\n---\n## Close {duration=10m}\n\nGoodbye.\n",
+				"layouts/session.html":       `{{define "main"}}` + main + "{{end}}\n",
+			})
+			out := filepath.Join(t.TempDir(), "public")
+			res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: "facilitator"})
+			if err != nil || !res.OK() {
+				t.Fatalf("%v %v", err, res.Diagnostics)
+			}
+			page, err := os.ReadFile(filepath.Join(out, "facilitator", "m", "session.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Count(string(page), "hello"), strings.Count(main, "{{.Content}}"); got != want {
+				t.Errorf("the page's text shows %d times, want %d:\n%s", got, want, page)
+			}
+			// The sidebar's link to the page itself, marked, as often
+			// as the sidebar shows as HTML (the layout's base shows it
+			// once).
+			wantCurrent := 1 + strings.Count(main, "{{.Sidebar}}") - strings.Count(main, `"{{.Sidebar}}"`)
+			if got := strings.Count(string(page), `aria-current="page"`); got < wantCurrent {
+				t.Errorf("%d links marked as the page, want at least %d:\n%s", got, wantCurrent, page)
+			}
+			if strings.Contains(string(page), "haven-page") {
+				t.Errorf("a mark is left on the page:\n%s", page)
+			}
+		})
+	}
+}

@@ -168,6 +168,20 @@ func (r *Renderer) pageData(url, kind, title string) *PageData {
 // pages would otherwise each run the template over the whole tree); the
 // current page's link then gets aria-current where its href stands.
 func (r *Renderer) sidebar(url string) (template.HTML, error) {
+	cached, at, err := r.sidebarAt(url)
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(markCurrent(cached, at)), nil
+}
+
+// currentAttr marks a sidebar's link to the page it is on.
+const currentAttr = ` aria-current="page"`
+
+// sidebarAt returns the sidebar shared by the pages of url's folder and
+// section, and where in it currentAttr goes for url's own link: -1 when
+// it has none.
+func (r *Renderer) sidebarAt(url string) (string, int, error) {
 	open, ok := r.openSection[url]
 	if !ok {
 		open = -1
@@ -180,7 +194,7 @@ func (r *Renderer) sidebar(url string) (template.HTML, error) {
 		items := r.nav(url, "")
 		b, err := r.run(meta.KindPage, "sidebar", &PageData{Nav: items}, 4<<10)
 		if err != nil {
-			return "", err
+			return "", 0, err
 		}
 		cached = string(b)
 		r.navMu.Lock()
@@ -189,9 +203,17 @@ func (r *Renderer) sidebar(url string) (template.HTML, error) {
 	}
 	mark := `href="` + html.EscapeString(programme.RelURL(url, url)) + `"`
 	if i := strings.Index(cached, mark); i >= 0 {
-		cached = cached[:i+len(mark)] + ` aria-current="page"` + cached[i+len(mark):]
+		return cached, i + len(mark), nil
 	}
-	return template.HTML(cached), nil
+	return cached, -1, nil
+}
+
+// markCurrent is sidebar with currentAttr at at, if at is not -1.
+func markCurrent(sidebar string, at int) string {
+	if at < 0 {
+		return sidebar
+	}
+	return sidebar[:at] + currentAttr + sidebar[at:]
 }
 
 // openSections maps each page's address to the section its sidebar opens:

@@ -491,7 +491,12 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
-	d.Content = template.HTML(res.body) // goldmark output: raw HTML omitted, URLs filtered
+	// The goldmark output (raw HTML omitted, URLs filtered) goes in as
+	// the content, as a string only where the page is not spliced (see
+	// executeSpliced).
+	if r.Emit == nil || r.Cache != nil || p.Kind == meta.KindHome && r.Pack != "" {
+		d.Content = template.HTML(res.body)
+	}
 	d.TOC = r.toc(p)
 	if r.Release {
 		p.Release() // the last that reads it
@@ -552,7 +557,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		// this one (see Site).
 		buf := pooled[bytes.Buffer](&r.pageBufs)
 		buf.Reset()
-		if err = r.executeInto(buf, p.Kind, d); err == nil {
+		if err = r.executeSpliced(buf, p.Kind, d, res.body); err == nil {
 			data, res.buf = buf.Bytes(), buf
 		}
 	} else {
@@ -562,7 +567,9 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
 		return res
 	}
-	d.Sidebar = "" // the page's own: print articles have none
+	// The page's own (print articles have none of its sidebar), or the
+	// marks for them.
+	d.Sidebar, d.Content = "", ""
 	pos := diag.Position{File: p.File(), Line: 1, Col: 1}
 	if kp, ok := p.Meta.Keys["slug"]; ok {
 		pos = kp
@@ -690,6 +697,81 @@ func (r *Renderer) sidebarFor(kind string, d *PageData) error {
 		}
 		d.Sidebar = sb
 	}
+	return nil
+}
+
+// Marks for a page's sidebar and content in its layout's output (see
+// executeSpliced); their words show where a layout shows them other than
+// as HTML (in an attribute, the tags are dropped and the word stays).
+const (
+	sidebarWord = "haven-page-sidebar"
+	sidebarMark = "<haven-page>" + sidebarWord + "</haven-page>"
+	pageWord    = "haven-page-content"
+	pageMark    = "<haven-page>" + pageWord + "</haven-page>"
+)
+
+// executeSpliced is executeInto for a page whose Markdown HTML is body:
+// its layout runs with marks for the sidebar and the content, and buf
+// takes the layout's output with the sidebar (the module's, shared, with
+// the page's own link marked) and body in the marks' places. The page is
+// then made without a string of either for the layout to copy again: a
+// sidebar and a body a page. A layout that shows either other than once
+// as HTML gets them as executeInto gives them.
+func (r *Renderer) executeSpliced(buf *bytes.Buffer, kind string, d *PageData, body []byte) error {
+	if kind == "editions" || kind == "print" || d.Sidebar != "" || d.Content != "" {
+		d.Content = template.HTML(body)
+		return r.executeInto(buf, kind, d)
+	}
+	sidebar, at, err := r.sidebarAt(d.URL)
+	if err != nil {
+		return fmt.Errorf("the sidebar template failed: %w", err)
+	}
+	d.Sidebar, d.Content = sidebarMark, pageMark
+	shell := pooled[bytes.Buffer](&r.pageBufs)
+	defer r.pageBufs.Put(shell)
+	shell.Reset()
+	shell.Grow(8 << 10)
+	if err := r.runInto(shell, kind, "base", d); err != nil {
+		return err
+	}
+	out := shell.Bytes()
+	s := bytes.Index(out, []byte(sidebarMark))
+	c := bytes.Index(out, []byte(pageMark))
+	if s < 0 || c < 0 || bytes.Count(out, []byte(sidebarWord)) != 1 || bytes.Count(out, []byte(pageWord)) != 1 {
+		d.Sidebar, d.Content = template.HTML(markCurrent(sidebar, at)), template.HTML(body)
+		return r.executeInto(buf, kind, d)
+	}
+	buf.Grow(len(out) + len(sidebar) + len(currentAttr) + len(body))
+	// The layout's output, with each mark replaced, in the order they
+	// stand.
+	first, second := s, c
+	if c < s {
+		first, second = c, s
+	}
+	fill := func(mark int) {
+		if mark == s {
+			if at < 0 {
+				buf.WriteString(sidebar)
+			} else {
+				buf.WriteString(sidebar[:at])
+				buf.WriteString(currentAttr)
+				buf.WriteString(sidebar[at:])
+			}
+			return
+		}
+		buf.Write(body)
+	}
+	markLen := func(mark int) int {
+		if mark == s {
+			return len(sidebarMark)
+		}
+		return len(pageMark)
+	}
+	buf.Write(out[:first])
+	fill(first)
+	buf.Write(out[first+markLen(first) : second])
+	fill(second)
+	buf.Write(out[second+markLen(second):])
 	return nil
 }
 
