@@ -396,8 +396,9 @@ func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, 
 		return nil, err
 	}
 	var html []byte
-	if shell := sc.art.Bytes(); bytes.Count(shell, []byte(contentMark)) == 1 && bytes.Count(shell, []byte(contentWord)) == 1 {
-		before, after, _ := bytes.Cut(shell, []byte(contentMark))
+	shell := sc.art.Bytes()
+	if at := markIn(shell, contentMark, contentWord); at >= 0 {
+		before, after := shell[:at], shell[at+len(contentMark):]
 		html = make([]byte, 0, len(before)+sc.out.Len()+len(after))
 		html = append(append(append(html, before...), sc.out.Bytes()...), after...)
 	} else { // a layout that shows the content other than once

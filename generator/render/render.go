@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -735,9 +736,8 @@ func (r *Renderer) executeSpliced(buf *bytes.Buffer, kind string, d *PageData, b
 		return err
 	}
 	out := shell.Bytes()
-	s := bytes.Index(out, []byte(sidebarMark))
-	c := bytes.Index(out, []byte(pageMark))
-	if s < 0 || c < 0 || bytes.Count(out, []byte(sidebarWord)) != 1 || bytes.Count(out, []byte(pageWord)) != 1 {
+	s, c := markIn(out, sidebarMark, sidebarWord), markIn(out, pageMark, pageWord)
+	if s < 0 || c < 0 {
 		d.Sidebar, d.Content = template.HTML(markCurrent(sidebar, at)), template.HTML(body)
 		return r.executeInto(buf, kind, d)
 	}
@@ -773,6 +773,20 @@ func (r *Renderer) executeSpliced(buf *bytes.Buffer, kind string, d *PageData, b
 	fill(second)
 	buf.Write(out[second+markLen(second):])
 	return nil
+}
+
+// markIn returns where mark, which holds word, stands in out, when word
+// stands there once and in mark; otherwise -1. (One scan for word.)
+func markIn(out []byte, mark, word string) int {
+	i := bytes.Index(out, []byte(word))
+	if i < 0 || bytes.Contains(out[i+len(word):], []byte(word)) {
+		return -1
+	}
+	at := i - strings.Index(mark, word)
+	if at < 0 || at+len(mark) > len(out) || string(out[at:at+len(mark)]) != mark {
+		return -1
+	}
+	return at
 }
 
 // executeInto is execute, into buf.
