@@ -123,19 +123,24 @@ func run(sizeList string, runs int, tmp string) error {
 				cmd  func(out string) *exec.Cmd
 			}{"hugo", func(o string) *exec.Cmd { return exec.Command(hugo, "-s", hsrc, "-d", o, "--quiet") }})
 		}
-		results := make([]result, len(rows))
-		for i, r := range rows {
-			var runsOf []result
-			for k := range runs {
+		// The builds take turns, run by run, so that a shared machine's
+		// slower and faster moments fall on all of them alike, and the
+		// ratios hold even when the times move.
+		runsOf := make([][]result, len(rows))
+		for k := range runs {
+			for i, r := range rows {
 				o := filepath.Join(tmp, fmt.Sprintf("out-%d-%d-%d", n, i, k))
 				res, err := measure(r.cmd(o), o)
 				if err != nil {
 					return fmt.Errorf("%s on %d sessions: %w", r.name, n, err)
 				}
-				runsOf = append(runsOf, res)
+				runsOf[i] = append(runsOf[i], res)
 				os.RemoveAll(o)
 			}
-			results[i] = median(runsOf)
+		}
+		results := make([]result, len(rows))
+		for i := range rows {
+			results[i] = median(runsOf[i])
 		}
 		var names []string
 		for _, r := range rows {
