@@ -37,15 +37,7 @@ func TestPrintArticleLayoutShowsContentAsWritten(t *testing.T) {
 				"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\n## Open {duration=10m}\n\nSay *hello* & welcome.\n",
 				"layouts/print.html":         base + `{{define "print-article"}}` + article + "{{end}}\n",
 			})
-			out := filepath.Join(t.TempDir(), "public")
-			res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: "facilitator"})
-			if err != nil || !res.OK() {
-				t.Fatalf("%v %v", err, res.Diagnostics)
-			}
-			page, err := os.ReadFile(filepath.Join(out, "facilitator", "m", "print.html"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			page := facilitatorPage(t, dir, "m/print.html")
 			// As text, and in an attribute as text without its tags.
 			want := strings.Count(article, "{{.Content}}")
 			if got := strings.Count(string(page), "hello"); got != want {
@@ -81,15 +73,7 @@ func TestPageLayoutShowsContentAsWritten(t *testing.T) {
 				"content/01-m/02-other.md":   "---\ntitle: T\nduration: 10\n---\n## Close {duration=10m}\n\nGoodbye.\n",
 				"layouts/session.html":       `{{define "main"}}` + main + "{{end}}\n",
 			})
-			out := filepath.Join(t.TempDir(), "public")
-			res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: "facilitator"})
-			if err != nil || !res.OK() {
-				t.Fatalf("%v %v", err, res.Diagnostics)
-			}
-			page, err := os.ReadFile(filepath.Join(out, "facilitator", "m", "session.html"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			page := facilitatorPage(t, dir, "m/session.html")
 			if got, want := strings.Count(string(page), "hello"), strings.Count(main, "{{.Content}}"); got != want {
 				t.Errorf("the page's text shows %d times, want %d:\n%s", got, want, page)
 			}
@@ -105,4 +89,20 @@ func TestPageLayoutShowsContentAsWritten(t *testing.T) {
 			}
 		})
 	}
+}
+
+// facilitatorPage builds the project in dir, minified, facilitator edition
+// alone, and returns the page at path in it.
+func facilitatorPage(t *testing.T, dir, path string) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := generator.Build(context.Background(), generator.Options{Dir: dir, Out: out, Minify: true, Edition: "facilitator"})
+	if err != nil || !res.OK() {
+		t.Fatalf("%v %v", err, res.Diagnostics)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "facilitator", filepath.FromSlash(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
 }

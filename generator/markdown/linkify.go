@@ -18,7 +18,7 @@ import (
 // address with an "@": a block whose text holds no ':', no '@' and no
 // "www." has none, and the gate answers for it, once per block. Elsewhere
 // goldmark's parser answers as before, so the tree is the same either way
-// (FuzzLinkifyGate).
+// (FuzzShortcutsHTML).
 type linkify struct{}
 
 // linkifyGate is where the gate keeps, during one parse, the block it last

@@ -12,7 +12,7 @@ import (
 // time for what it resolves (entity references, backslash escapes, NUL)
 // and then again to escape it (RawWrite); text with no '&', '\' or NUL has
 // nothing to resolve, and its Write is RawWrite alone, which three
-// IndexByte scans tell (FuzzTextWriter).
+// IndexByte scans tell (FuzzShortcutsHTML).
 type textWriter struct{ html.Writer }
 
 func (w textWriter) Write(writer util.BufWriter, source []byte) {
