@@ -30,13 +30,7 @@ func TestPrintArticleLayoutShowsContentAsWritten(t *testing.T) {
 		"not at all":   `<article id="{{.Anchor}}"></article>`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			dir := newProject(t, map[string]string{
-				"haven.yaml":                 "title: Print\n",
-				"content/index.md":           "---\ntitle: Home\n---\nWelcome.\n",
-				"content/01-m/index.md":      "---\ntitle: M\n---\nThe module.\n",
-				"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\n## Open {duration=10m}\n\nSay *hello* & welcome.\n",
-				"layouts/print.html":         base + `{{define "print-article"}}` + article + "{{end}}\n",
-			})
+			dir := layoutProject(t, "print.html", base+`{{define "print-article"}}`+article+"{{end}}\n")
 			page := facilitatorPage(t, dir, "m/print.html")
 			// As text, and in an attribute as text without its tags.
 			want := strings.Count(article, "{{.Content}}")
@@ -65,14 +59,7 @@ func TestPageLayoutShowsContentAsWritten(t *testing.T) {
 		"no content":           `<article></article>`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			dir := newProject(t, map[string]string{
-				"haven.yaml":                 "title: Pages\n",
-				"content/index.md":           "---\ntitle: Home\n---\nWelcome.\n",
-				"content/01-m/index.md":      "---\ntitle: M\n---\nThe module.\n",
-				"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\n## Open {duration=10m}\n\nSay *hello* & welcome.\n",
-				"content/01-m/02-other.md":   "---\ntitle: T\nduration: 10\n---\n## Close {duration=10m}\n\nGoodbye.\n",
-				"layouts/session.html":       `{{define "main"}}` + main + "{{end}}\n",
-			})
+			dir := layoutProject(t, "session.html", `{{define "main"}}`+main+"{{end}}\n")
 			page := facilitatorPage(t, dir, "m/session.html")
 			if got, want := strings.Count(string(page), "hello"), strings.Count(main, "{{.Content}}"); got != want {
 				t.Errorf("the page's text shows %d times, want %d:\n%s", got, want, page)
@@ -105,4 +92,18 @@ func facilitatorPage(t *testing.T, dir, path string) []byte {
 		t.Fatal(err)
 	}
 	return page
+}
+
+// layoutProject writes a programme of a module with two sessions, one
+// saying hello, and the layout file name of the theme overridden.
+func layoutProject(t *testing.T, name, layout string) string {
+	t.Helper()
+	return newProject(t, map[string]string{
+		"haven.yaml":                 "title: Layouts\n",
+		"content/index.md":           "---\ntitle: Home\n---\nWelcome.\n",
+		"content/01-m/index.md":      "---\ntitle: M\n---\nThe module.\n",
+		"content/01-m/01-session.md": "---\ntitle: S\nduration: 10\n---\n## Open {duration=10m}\n\nSay *hello* & welcome.\n",
+		"content/01-m/02-other.md":   "---\ntitle: T\nduration: 10\n---\n## Close {duration=10m}\n\nGoodbye.\n",
+		"layouts/" + name:            layout,
+	})
 }
