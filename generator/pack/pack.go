@@ -204,7 +204,7 @@ func deflate(parts [][]byte, last bool) ([][]byte, error) {
 	for _, p := range parts {
 		total += len(p)
 	}
-	huff := numeric(parts)
+	huff := numeric(parts, total)
 	if total <= chunk {
 		c, err := deflatePart(parts, last, huff)
 		return [][]byte{c}, err
@@ -223,31 +223,25 @@ func deflate(parts [][]byte, last bool) ([][]byte, error) {
 	return out, nil
 }
 
-// numeric reports whether data (parts, joined) is mostly numbers, by its
-// first 4 KiB: nine bytes in ten digits or commas, as in the search
+// numeric reports whether data (parts, joined; total bytes) is mostly
+// numbers, by its first 4 KiB: nine bytes in ten digits or commas, as in the search
 // index's postings. Such text has few repeats for LZ77 to find: Huffman
 // coding alone makes it barely larger (a tenth, against pages' two and a
 // half times), at a third of the time.
-func numeric(parts [][]byte) bool {
-	limit := 0 // the bytes to look at
-	for _, p := range parts {
-		if limit += len(p); limit >= 4096 {
-			limit = 4096
-			break
-		}
-	}
+func numeric(parts [][]byte, total int) bool {
+	limit := min(total, 4096) // the bytes to look at
 	// Text that is not numbers is told after a tenth of limit of other
 	// bytes: a few hundred, not the whole 4 KiB.
-	n, others := 0, 0
+	rest, others := limit, 0
 	for _, p := range parts {
-		for _, c := range p[:min(len(p), limit-n)] {
+		for _, c := range p[:min(len(p), rest)] {
 			if (c < '0' || c > '9') && c != ',' {
 				if others++; others*10 > limit {
 					return false
 				}
 			}
 		}
-		if n += min(len(p), limit-n); n == limit {
+		if rest -= min(len(p), rest); rest == 0 {
 			break
 		}
 	}

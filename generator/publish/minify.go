@@ -144,9 +144,13 @@ func (mf *Minifier) Minify(name string, data []byte) ([]byte, error) {
 			return out, nil
 		}
 	}
-	// The minifiers may change their input in place (and they read one
-	// byte past its end), so they get a copy with room for that byte,
-	// made in one allocation.
+	return mf.general(mt, data)
+}
+
+// general minifies data of media type mt with tdewolff's minifiers. They
+// may change their input in place (and they read one byte past its end),
+// so they get a copy with room for that byte, made in one allocation.
+func (mf *Minifier) general(mt string, data []byte) ([]byte, error) {
 	in := make([]byte, len(data), len(data)+1)
 	copy(in, data)
 	out, err := mf.m.Bytes(mt, in)

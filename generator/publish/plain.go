@@ -248,13 +248,8 @@ func trimBeforeBlock(d []byte, next []plainToken) ([]byte, bool) {
 // false for a value this does not minify as the HTML minifier would.
 func (pm *plainMinifier) writeAttribute(out, el []byte, a plainToken, kind attribute) ([]byte, bool) {
 	var val []byte
-	quote := byte(0)
-	if a.val != nil {
-		v := a.val
-		if len(v) >= 2 && v[0] == '"' {
-			quote, v = '"', v[1:len(v)-1]
-		}
-		pm.scratch = append(pm.scratch[:0], v...)
+	if a.val != nil { // double-quoted: plain HTML has no other values
+		pm.scratch = append(pm.scratch[:0], a.val[1:len(a.val)-1]...)
 		val = pm.scratch
 	}
 	if kind&attrTrim != 0 {
@@ -288,7 +283,7 @@ func (pm *plainMinifier) writeAttribute(out, el []byte, a plainToken, kind attri
 	out = append(out, a.name...)
 	if len(val) > 0 && kind&attrBoolean == 0 {
 		out = append(out, '=')
-		out = append(out, phtml.EscapeAttrVal(&pm.quoted, val, quote, true)...)
+		out = append(out, phtml.EscapeAttrVal(&pm.quoted, val, '"', true)...)
 	}
 	return out, true
 }

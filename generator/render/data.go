@@ -3,6 +3,7 @@ package render
 import (
 	"html"
 	"html/template"
+	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -210,10 +211,22 @@ func (r *Renderer) sidebarAt(url string) (string, int, error) {
 
 // markCurrent is sidebar with currentAttr at at, if at is not -1.
 func markCurrent(sidebar string, at int) string {
+	var b strings.Builder
+	b.Grow(len(sidebar) + len(currentAttr))
+	writeCurrent(&b, sidebar, at)
+	return b.String()
+}
+
+// writeCurrent writes sidebar to w with currentAttr at at, if at is not
+// -1.
+func writeCurrent(w io.StringWriter, sidebar string, at int) {
 	if at < 0 {
-		return sidebar
+		w.WriteString(sidebar)
+		return
 	}
-	return sidebar[:at] + currentAttr + sidebar[at:]
+	w.WriteString(sidebar[:at])
+	w.WriteString(currentAttr)
+	w.WriteString(sidebar[at:])
 }
 
 // openSections maps each page's address to the section its sidebar opens:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	phtml "github.com/tdewolff/parse/v2/html"
@@ -396,11 +397,8 @@ func (r *Renderer) renderArticle(set printSet, p *programme.Page, pd *PageData, 
 		return nil, err
 	}
 	var html []byte
-	shell := sc.art.Bytes()
-	if at := markIn(shell, contentMark, contentWord); at >= 0 {
-		before, after := shell[:at], shell[at+len(contentMark):]
-		html = make([]byte, 0, len(before)+sc.out.Len()+len(after))
-		html = append(append(append(html, before...), sc.out.Bytes()...), after...)
+	if before, after, ok := cutMark(sc.art.Bytes(), contentMark, contentWord); ok {
+		html = slices.Concat(before, sc.out.Bytes(), after)
 	} else { // a layout that shows the content other than once
 		c.Content = template.HTML(sc.out.String())
 		sc.art.Reset()

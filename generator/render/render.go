@@ -469,7 +469,8 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	}
 	res.body = body.html
 	whole := r.Minify != nil && !body.minified
-	sc := pooled[scratch](&r.scratch)
+	sc := pooled[scratch](&r.scratch) // for its lexer
+	defer r.scratch.Put(sc)
 	sp := search.Page{Title: p.Title(), URL: p.URL, Module: moduleOf(p), Summary: p.Meta.Summary, Body: res.body, Lexer: &sc.lex}
 	switch {
 	case body.search != nil: // made with the body, by the facilitator's renderer
@@ -488,16 +489,9 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 	default:
 		res.search = search.Analyze(sp)
 	}
-	r.scratch.Put(sc)
 	d := r.pageData(p.URL, p.Kind, p.Title())
 	d.Page = p
 	d.Summary = p.Meta.Summary
-	// The goldmark output (raw HTML omitted, URLs filtered) goes in as
-	// the content, as a string only where the page is not spliced (see
-	// executeSpliced).
-	if r.Emit == nil || r.Cache != nil || p.Kind == meta.KindHome && r.Pack != "" {
-		d.Content = template.HTML(res.body)
-	}
 	d.TOC = r.toc(p)
 	if r.Release {
 		p.Release() // the last that reads it
@@ -537,7 +531,12 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 		d.Sessions = r.sessionItems(p.URL, p.Section.Pages)
 	}
 	res.data = d
+	// The goldmark output (raw HTML omitted, URLs filtered) is the
+	// content: as a string where the page is made by execute, put in
+	// place by executeSpliced.
+	content := template.HTML(res.body)
 	if d.IsHome && r.Pack != "" {
+		d.Content = content
 		packHome, err := r.execute(p.Kind, d)
 		if err != nil {
 			diags.Errorf(diag.Position{File: p.File()}, "the %s template failed on this page: %v", p.Kind, err)
@@ -562,6 +561,7 @@ func (r *Renderer) page(p *programme.Page) (res pageResult) {
 			data, res.buf = buf.Bytes(), buf
 		}
 	} else {
+		d.Content = content
 		data, err = r.execute(p.Kind, d)
 	}
 	if err != nil {
@@ -717,9 +717,10 @@ const (
 // the page's own link marked) and body in the marks' places. The page is
 // then made without a string of either for the layout to copy again: a
 // sidebar and a body a page. A layout that shows either other than once
-// as HTML gets them as executeInto gives them.
+// as HTML, or a page given either already (the home page, whose pack
+// version went first), gets them as executeInto gives them.
 func (r *Renderer) executeSpliced(buf *bytes.Buffer, kind string, d *PageData, body []byte) error {
-	if kind == "editions" || kind == "print" || d.Sidebar != "" || d.Content != "" {
+	if d.Sidebar != "" || d.Content != "" {
 		d.Content = template.HTML(body)
 		return r.executeInto(buf, kind, d)
 	}
@@ -741,38 +742,37 @@ func (r *Renderer) executeSpliced(buf *bytes.Buffer, kind string, d *PageData, b
 		d.Sidebar, d.Content = template.HTML(markCurrent(sidebar, at)), template.HTML(body)
 		return r.executeInto(buf, kind, d)
 	}
-	buf.Grow(len(out) + len(sidebar) + len(currentAttr) + len(body))
 	// The layout's output, with each mark replaced, in the order they
 	// stand.
-	first, second := s, c
+	type mark struct {
+		at, len int
+		fill    func()
+	}
+	marks := [2]mark{
+		{s, len(sidebarMark), func() { writeCurrent(buf, sidebar, at) }},
+		{c, len(pageMark), func() { buf.Write(body) }},
+	}
 	if c < s {
-		first, second = c, s
+		marks[0], marks[1] = marks[1], marks[0]
 	}
-	fill := func(mark int) {
-		if mark == s {
-			if at < 0 {
-				buf.WriteString(sidebar)
-			} else {
-				buf.WriteString(sidebar[:at])
-				buf.WriteString(currentAttr)
-				buf.WriteString(sidebar[at:])
-			}
-			return
-		}
-		buf.Write(body)
+	buf.Grow(len(out) + len(sidebar) + len(currentAttr) + len(body))
+	from := 0
+	for _, m := range marks {
+		buf.Write(out[from:m.at])
+		m.fill()
+		from = m.at + m.len
 	}
-	markLen := func(mark int) int {
-		if mark == s {
-			return len(sidebarMark)
-		}
-		return len(pageMark)
-	}
-	buf.Write(out[:first])
-	fill(first)
-	buf.Write(out[first+markLen(first) : second])
-	fill(second)
-	buf.Write(out[second+markLen(second):])
+	buf.Write(out[from:])
 	return nil
+}
+
+// cutMark is bytes.Cut of out at mark, when markIn finds it.
+func cutMark(out []byte, mark, word string) (before, after []byte, ok bool) {
+	at := markIn(out, mark, word)
+	if at < 0 {
+		return nil, nil, false
+	}
+	return out[:at], out[at+len(mark):], true
 }
 
 // markIn returns where mark, which holds word, stands in out, when word

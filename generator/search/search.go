@@ -77,10 +77,10 @@ type section struct {
 	anchor  string
 	heading string
 	level   int
-	// from and to are where its text is in its page's text (split);
-	// text is that text, once split ends.
-	from, to int
-	text     string
+	// from is where its text starts in its page's text (split); text
+	// is its text, once split ends.
+	from int
+	text string
 }
 
 // Analysis is what one page brings to the index. It depends on the page
@@ -181,10 +181,9 @@ func analyze(p Page, sections []*section, other *Analysis, otherRaw []raw) (*Ana
 			eachTerm(p.Title, func(t []byte) { ts.add(t, WeightTitle) })
 		}
 		eachTerm(s.heading, func(t []byte) { ts.add(t, WeightHeading) })
-		raw := raws[i].text
 		from := len(q.b)
-		if !scanASCII(raw, &q, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) }) {
-			text := collapse(raw)
+		if !scanASCII(s.text, &q, func(t []byte, h uint32) { ts.addHashed(t, h, WeightBody) }) {
+			text := collapse(s.text)
 			eachTerm(text, func(t []byte) { ts.add(t, WeightBody) })
 			q.str(text)
 		}
@@ -652,11 +651,11 @@ func split(lex *htmllex.Lexer, body []byte, both bool) (fac, part []*section) {
 // section's.
 func cut(secs []*section, text string) {
 	for i, s := range secs {
-		s.to = len(text)
+		to := len(text)
 		if i+1 < len(secs) {
-			s.to = secs[i+1].from
+			to = secs[i+1].from
 		}
-		s.text = text[s.from:s.to]
+		s.text = text[s.from:to]
 	}
 }
 
@@ -803,30 +802,38 @@ func eachASCIITerm(text string, f func(t []byte, h uint32)) {
 			i++
 			continue
 		}
-		n, h := 0, uint32(fnvBasis)
-		for ; i < len(text); i++ {
-			c := termBytes[text[i]]
-			if c == 0 {
-				break
-			}
-			if n < len(buf) {
-				buf[n] = c
-			}
-			n++
-			h = (h ^ uint32(c)) * fnvPrime
-		}
-		switch {
-		case n < 2:
-		case n <= len(buf):
-			f(buf[:n], h)
-		default: // longer than buf: made again, whole
-			long := make([]byte, n)
-			for k := range long {
-				long[k] = termBytes[text[i-n+k]]
-			}
-			f(long, h)
-		}
+		i = asciiTerm(text, i, &buf, f)
 	}
+}
+
+// asciiTerm reads the term of ASCII text that starts at i (a letter or a
+// digit): gives f the term in lower case with its hash (fnv), when it has
+// two characters or more, in buf or, longer than buf, in a slice of its
+// own; and returns where it ends.
+func asciiTerm(text string, i int, buf *[64]byte, f func(t []byte, h uint32)) int {
+	from, h := i, uint32(fnvBasis)
+	for ; i < len(text); i++ {
+		c := termBytes[text[i]]
+		if c == 0 {
+			break
+		}
+		if i-from < len(buf) {
+			buf[i-from] = c
+		}
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	switch n := i - from; {
+	case n < 2:
+	case n <= len(buf):
+		f(buf[:n], h)
+	default: // longer than buf: made again, whole
+		long := make([]byte, n)
+		for k := range long {
+			long[k] = termBytes[text[from+k]]
+		}
+		f(long, h)
+	}
+	return i
 }
 
 // scanASCII reads a section's text, if it is all ASCII, in one pass: it
@@ -857,28 +864,7 @@ func scanASCII(s string, q *jsonWriter, term func(t []byte, h uint32)) bool {
 		c := s[i]
 		if termBytes[c] != 0 { // a word
 			text(i)
-			from, h := i, uint32(fnvBasis)
-			for ; i < len(s); i++ {
-				l := termBytes[s[i]]
-				if l == 0 {
-					break
-				}
-				if i-from < len(q.scratch) {
-					q.scratch[i-from] = l
-				}
-				h = (h ^ uint32(l)) * fnvPrime
-			}
-			switch n := i - from; {
-			case n < 2:
-			case n <= len(q.scratch):
-				term(q.scratch[:n], h)
-			default: // longer than scratch: made again, whole
-				long := make([]byte, n)
-				for k := range long {
-					long[k] = termBytes[s[from+k]]
-				}
-				term(long, h)
-			}
+			i = asciiTerm(s, i, &q.scratch, term)
 			continue
 		}
 		switch jsonClass[c] {

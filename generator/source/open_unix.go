@@ -8,6 +8,5 @@ import "syscall"
 // does not wait for a writer (the file is refused once open, as not
 // regular), and Go takes a file opened so as it is, with none of the four
 // fcntl calls it otherwise makes on Linux to set the mode and set it
-// back; reads
-// of a regular file do not change with it.
+// back. Reads of a regular file do not change with it.
 const openFlags = syscall.O_RDONLY | syscall.O_NONBLOCK
