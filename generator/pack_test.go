@@ -42,24 +42,8 @@ func TestPackHomeAsTheSitesHome(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning for the home page: %v", diagLines(res))
 	}
-	site, err := os.ReadFile(filepath.Join(out, "facilitator", "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	z, err := zip.OpenReader(filepath.Join(out, "facilitator", "reliability-facilitator.zip"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer z.Close()
-	f, err := z.Open("reliability-facilitator/index.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	home, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	site := []byte(readOut(t, out, "facilitator/index.html"))
+	home := packEntry(t, filepath.Join(out, "facilitator", "reliability-facilitator.zip"), "reliability-facilitator/index.html")
 	for name, page := range map[string][]byte{"site": site, "pack": home} {
 		if !bytes.Contains(page, []byte("<script>if (</script>\n</head>")) {
 			t.Errorf("the %s's home page is not the page as written:\n%.300s", name, page)
@@ -86,24 +70,8 @@ func TestPackHomeIsTheSitesHome(t *testing.T) {
 		if err != nil || !res.OK() {
 			t.Fatalf("Build = %v, %v", err, diagLines(res))
 		}
-		site, err := os.ReadFile(filepath.Join(out, "facilitator", "index.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		z, err := zip.OpenReader(filepath.Join(out, "facilitator", "home-test-facilitator.zip"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := z.Open("home-test-facilitator/index.html")
-		if err != nil {
-			t.Fatal(err)
-		}
-		home, err := io.ReadAll(f)
-		f.Close()
-		z.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		site := []byte(readOut(t, out, "facilitator/index.html"))
+		home := packEntry(t, filepath.Join(out, "facilitator", "home-test-facilitator.zip"), "home-test-facilitator/index.html")
 		start := bytes.Index(site, []byte(`<p class="pack-link">`))
 		end := bytes.Index(site[max(start, 0):], []byte("</p>"))
 		if start < 0 || end < 0 {
@@ -117,4 +85,24 @@ func TestPackHomeIsTheSitesHome(t *testing.T) {
 			t.Errorf("minify %v: the pack's home page lacks the home's Markdown:\n%s", minify, home)
 		}
 	}
+}
+
+// packEntry returns the file name in the pack at zipPath.
+func packEntry(t *testing.T, zipPath, name string) []byte {
+	t.Helper()
+	z, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	f, err := z.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

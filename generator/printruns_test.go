@@ -121,9 +121,9 @@ func TestPageBuffersReused(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatalf("%v", diags.Sorted())
 	}
-	// Not all: under the race detector sync.Pool drops what it is
-	// given at random.
-	if pages < 40 || reused == 0 {
+	// Most; under the race detector, which makes sync.Pool drop what it
+	// is given at random, some.
+	if pages < 40 || reused == 0 || !raceDetector && reused < pages/2 {
 		t.Errorf("%d of %d pages were made in a buffer an earlier page had used", reused, pages)
 	}
 }

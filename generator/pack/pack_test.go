@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"github.com/klauspost/compress/flate"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -353,7 +354,7 @@ func TestNumbersHuffmanCoded(t *testing.T) {
 		{bytes.Repeat([]byte("12,34,ab"), 10), false},
 		{nil, false},
 	} {
-		if got := numeric([][]byte{tc.data}); got != tc.numeric {
+		if got := numeric([][]byte{tc.data}, len(tc.data)); got != tc.numeric {
 			t.Errorf("numeric(%.30q...) = %v, want %v", tc.data, got, tc.numeric)
 		}
 		// Parts of any size give the same answer: it reads the text joined.
@@ -362,7 +363,7 @@ func TestNumbersHuffmanCoded(t *testing.T) {
 			n := min(len(rest), 1+rng.IntN(700))
 			parts, rest = append(parts, rest[:n]), rest[n:]
 		}
-		if got := numeric(parts); got != tc.numeric {
+		if got := numeric(parts, len(tc.data)); got != tc.numeric {
 			t.Errorf("numeric of %.30q... in %d parts = %v, want %v", tc.data, len(parts), got, tc.numeric)
 		}
 		var b Builder
@@ -378,11 +379,19 @@ func TestNumbersHuffmanCoded(t *testing.T) {
 			t.Errorf("%.30q... (%d bytes) does not unzip to what went in", tc.data, len(tc.data))
 		}
 	}
-	// Huffman coding alone still makes the postings a good deal smaller.
+	// The postings' stream is Huffman coding's alone, and that still
+	// makes them a good deal smaller.
 	big := postings(200 << 10)
 	c, err := deflate([][]byte{big}, true)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	fw, _ := flate.NewWriter(&want, flate.HuffmanOnly)
+	fw.Write(big)
+	fw.Close()
+	if len(c) != 1 || !bytes.Equal(c[0], want.Bytes()) {
+		t.Errorf("the postings were not coded by Huffman alone")
 	}
 	if n := len(c[0]); n > len(big)/2 {
 		t.Errorf("postings of %d bytes compressed to %d", len(big), n)
