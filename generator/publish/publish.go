@@ -147,7 +147,7 @@ func Begin(out string) (*Stage, error) {
 	}
 	st := &Stage{out: out, parent: parent, base: base, dir: staging, dirs: map[string]*os.Root{}}
 	if err := st.open(); err != nil {
-		os.RemoveAll(staging)
+		discard(staging)
 		return nil, err
 	}
 	return st, nil
@@ -172,7 +172,7 @@ func (st *Stage) open() error {
 // Abort removes the staging folder.
 func (st *Stage) Abort() {
 	st.close()
-	os.RemoveAll(st.dir)
+	discard(st.dir)
 }
 
 // close closes the staging folder and the folders made in it.
@@ -198,7 +198,7 @@ func (st *Stage) Commit() error {
 		err = checkOwned(out)
 	}
 	if err != nil {
-		os.RemoveAll(staging)
+		discard(staging)
 		return err
 	}
 	suffix := strings.TrimPrefix(filepath.Base(staging), "."+base+".haven-new-")
@@ -212,14 +212,14 @@ func (st *Stage) Commit() error {
 			return nil
 		}
 		if err := os.Rename(out, old); err != nil {
-			os.RemoveAll(staging)
+			discard(staging)
 			return fmt.Errorf("cannot move the previous site aside: %w", err)
 		}
 	}
 	if err := os.Rename(staging, out); err != nil {
 		// Put the previous site back.
 		os.Rename(old, out)
-		os.RemoveAll(staging)
+		discard(staging)
 		return fmt.Errorf("cannot move the new site into place: %w", err)
 	}
 	// Rename before removing: a removal cut short leaves a folder that the
@@ -250,6 +250,24 @@ func recoverOld(out, parent, base string) {
 	}
 }
 
+// discard removes dir, a staging or old folder proven haven's, by way of a
+// trash name: a removal cut short (a killed build) may take the marker or
+// the manifest that proves the folder haven's first, and leave the rest,
+// which the next build then knows by the trash name alone.
+func discard(dir string) {
+	trash := dir
+	for _, kind := range []string{".haven-new-", ".haven-old-"} {
+		if i := strings.LastIndex(dir, kind); i >= 0 {
+			candidate := dir[:i] + ".haven-trash" + kind[len(".haven"):] + dir[i+len(kind):]
+			if os.Rename(dir, candidate) == nil {
+				trash = candidate
+			}
+			break
+		}
+	}
+	os.RemoveAll(trash)
+}
+
 // stagingMarker marks a staging folder as haven's while it is filled, so
 // that the leftovers of a killed build can be told from anyone else's
 // folder. It is removed before the folder is swapped in.
@@ -277,7 +295,7 @@ func removeLeftovers(parent, base string) {
 			}
 			_, markErr := os.Lstat(filepath.Join(m, stagingMarker))
 			if markErr == nil || checkOwned(m) == nil {
-				os.RemoveAll(m)
+				discard(m)
 			}
 		}
 	}
